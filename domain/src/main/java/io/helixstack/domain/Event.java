@@ -1,0 +1,66 @@
+package io.helixstack.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The one catalogue of facts the planes exchange. Names follow the seed documents; {@link #type()} is the wire name
+ * stored in the {@code events} outbox. A new event does not compile until every {@code switch} over it handles it.
+ */
+public sealed interface Event {
+    UUID deploymentId();
+
+    Instant at();
+
+    /** The dotted wire name, e.g. {@code deploy.promoted}. */
+    default String type() {
+        return switch (this) {
+            case DeploymentRequested e -> "deployment.requested";
+            case DeploymentRestartRequested e -> "deployment.restart.requested";
+            case BuildRequested e -> "build.requested";
+            case BuildSucceeded e -> "build.succeeded";
+            case BuildFailed e -> "build.failed";
+            case DeploymentBuilt e -> "deployment.built";
+            case DeployPromoted e -> "deploy.promoted";
+            case DeploymentSucceeded e -> "deployment.succeeded";
+            case DeploymentFailed e -> "deployment.failed";
+            case DeploymentRolledBack e -> "deployment.rolled_back";
+        };
+    }
+
+    record DeploymentRequested(UUID deploymentId, String app, String label, String source, Instant at) implements Event {
+        public DeploymentRequested {
+            Objects.requireNonNull(deploymentId, "deploymentId");
+        }
+    }
+
+    record DeploymentRestartRequested(UUID deploymentId, String app, Instant at) implements Event {
+    }
+
+    record BuildRequested(UUID deploymentId, UUID buildId, String source, Instant at) implements Event {
+    }
+
+    record BuildSucceeded(UUID deploymentId, UUID buildId, String artifactDigest, Instant at) implements Event {
+    }
+
+    record BuildFailed(UUID deploymentId, UUID buildId, String reason, Instant at) implements Event {
+    }
+
+    record DeploymentBuilt(UUID deploymentId, String artifactDigest, Instant at) implements Event {
+    }
+
+    /** Traffic for the environment now goes to this deployment. */
+    record DeployPromoted(UUID deploymentId, String app, String environment, UUID previousDeploymentId, Instant at) implements Event {
+    }
+
+    record DeploymentSucceeded(UUID deploymentId, Instant at) implements Event {
+    }
+
+    record DeploymentFailed(UUID deploymentId, String reason, Instant at) implements Event {
+    }
+
+    /** An earlier deployment was promoted again; {@code from} is the one that was live. */
+    record DeploymentRolledBack(UUID deploymentId, UUID from, String app, Instant at) implements Event {
+    }
+}

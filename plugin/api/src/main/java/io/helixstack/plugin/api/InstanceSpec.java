@@ -1,0 +1,29 @@
+package io.helixstack.plugin.api;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One instance to start.
+ *
+ * @param deploymentId the deployment it belongs to
+ * @param app          application name
+ * @param service      service name within the application ({@code web} for the spine)
+ * @param artifact     what to run
+ * @param command      the start command (Procfile syntax)
+ * @param env          environment variables, {@code PORT} excepted: the driver chooses the port and sets it
+ * @param health       how readiness is decided
+ */
+public record InstanceSpec(UUID deploymentId, String app, String service, Artifact artifact, String command,
+                           Map<String, String> env, HealthCheck health) {
+    public InstanceSpec {
+        Objects.requireNonNull(deploymentId, "deploymentId");
+        Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(artifact, "artifact");
+        Objects.requireNonNull(command, "command");
+        env = Map.copyOf(env);
+        Objects.requireNonNull(health, "health");
+    }
+}

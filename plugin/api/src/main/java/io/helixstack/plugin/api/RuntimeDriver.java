@@ -1,0 +1,36 @@
+package io.helixstack.plugin.api;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs instances of artifacts on a target (seed hooks {@code prepare()}, {@code deploy()}, {@code promote()},
+ * {@code cleanup()}, {@code collectLogs()}). Instances' output goes to the {@link ObservabilitySink} the driver was built
+ * with; a crashed instance is restarted by the driver with backoff, on the same endpoint.
+ */
+public interface RuntimeDriver {
+    String name();
+
+    /** Makes the artifact runnable on this target; idempotent. */
+    void prepare(Artifact artifact);
+
+    /** Starts one instance and returns once it is started (not yet ready). */
+    Instance deploy(InstanceSpec spec);
+
+    /** Waits, up to the spec's health-check timeout, until the instance answers its health check. */
+    Readiness awaitReady(Instance instance);
+
+    /** The instances now take production traffic (a no-op where routing is the proxy's job). */
+    void promote(List<Instance> instances);
+
+    /** Stops the instance for good: a polite signal, then a forced stop after {@code grace}. Idempotent. */
+    void cleanup(Instance instance, Duration grace);
+
+    InstanceStatus status(Instance instance);
+
+    /** The instance's recent log lines, oldest first (at most {@code limit}). */
+    List<LogRecord> collectLogs(Instance instance, int limit);
+
+    /** Stops everything (platform shutdown). */
+    void close();
+}
