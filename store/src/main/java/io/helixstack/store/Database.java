@@ -1,0 +1,132 @@
+package io.helixstack.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The control plane's PostgreSQL: an embedded server under HELIX_HOME by default, or an external one by URL. */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+    private final EmbeddedPostgres embedded;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded) {
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    }
+
+    /**
+     * Starts (initialising on first use) a PostgreSQL server whose data lives in {@code dataDir}, on a free port of
+     * 127.0.0.1, and migrates it.
+     */
+    public static Database embedded(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start();
+            log.atInfo().addKeyValue("dataDir", dataDir).addKeyValue("port", pg.getPort()).log("Embedded PostgreSQL started");
+            String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+            return new Database(pool(url, "postgres", null), pg).migrate();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Connects to an external server and migrates it. Accepts {@code postgresql://user:pass@host:5432/db} (libpq form) or
+     * {@code jdbc:postgresql://host:5432/db?user=…}.
+     */
+    public static Database external(String url) {
+        JdbcTarget t = JdbcTarget.parse(url);
+        return new Database(pool(t.jdbcUrl(), t.user(), t.password()), null).migrate();
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, String user, String password) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            c.setUsername(user);
+        }
+        if (password != null) {
+            c.setPassword(password);
+        }
+        c.setMaximumPoolSize(10);
+        c.setPoolName("helix-store");
+        return new HikariDataSource(c);
+    }
+
+    private Database migrate() {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return this;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                log.atWarn().addKeyValue("error", e.getMessage()).log("Embedded PostgreSQL did not stop cleanly");
+            }
+        }
+    }
+
+    /** A JDBC URL with credentials split out. */
+    record JdbcTarget(String jdbcUrl, String user, String password) {
+        static JdbcTarget parse(String url) {
+            if (url.startsWith("jdbc:postgresql:")) {
+                return new JdbcTarget(url, null, null);
+            }
+            if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new IllegalArgumentException("HELIX_DATABASE_URL: \"" + redact(url) + "\" (expected: "
+                        + "postgresql://user:password@host:5432/database or jdbc:postgresql://host:5432/database)");
+            }
+            URI u = URI.create(url);
+            String user = null;
+            String password = null;
+            if (u.getRawUserInfo() != null) {
+                String[] parts = u.getRawUserInfo().split(":", 2);
+                user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+                password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : null;
+            }
+            String jdbc = "jdbc:postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+                    + (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/postgres" : u.getRawPath())
+                    + (u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+            return new JdbcTarget(jdbc, user, password);
+        }
+
+        private static String redact(String url) {
+            return url.replaceAll("//([^:/@]+):[^@]*@", "//$1:***@");
+        }
+    }
+}
