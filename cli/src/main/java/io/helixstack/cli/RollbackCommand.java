@@ -1,0 +1,48 @@
+package io.helixstack.cli;
+
+import java.time.Duration;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code helix rollback --app NAME [DEPLOYMENT]}: promotes an earlier artifact again (no build) and waits for it. */
+@Command(name = "rollback",
+        description = "Make an earlier deployment live again, without rebuilding it.")
+final class RollbackCommand extends AppCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DEPLOYMENT",
+            description = "A label (main/2), a number, an id or a short id (default: the one live before the current).")
+    String deployment;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long to wait for it to be live (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        Output output = output();
+        ApiClient api = api();
+        Deployment target = api.rollback(app, deployment);
+        output.progress("Rolling back " + app + " to " + target.label() + " (" + target.shortId() + ")…");
+        HelixCli cli = cli();
+        // A failed rollback does not end in "failed": the server puts the target back in its earlier state (superseded,
+        // rolled_back) with a failure_reason. So once the target has been seen in flight, settling anywhere but live
+        // is the failure. Until then an old settled state only means the server has not started on it yet.
+        boolean[] started = {!target.isSettled()};
+        Deployment end = new DeploymentWatcher(api, output, cli.clock(), cli.pollInterval(), timeout)
+                .watch(target, false, d -> {
+                    started[0] |= !d.isSettled();
+                    return d.isLive() || d.isFailed() || (started[0] && d.isSettled());
+                });
+        if (output.json()) {
+            output.json(end.json());
+        }
+        if (!end.isLive()) {
+            output.error("rollback to " + end.label() + " failed: "
+                    + (end.failureReason() == null ? "it is " + end.state() + ", not live" : end.failureReason()));
+            return HelixCli.EXIT_FAILURE;
+        }
+        output.progress("Rolled back " + app + " to " + end.label() + " → " + end.url());
+        return 0;
+    }
+}

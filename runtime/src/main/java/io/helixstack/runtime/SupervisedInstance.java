@@ -1,0 +1,278 @@
+package io.helixstack.runtime;
+
+import io.helixstack.plugin.api.HealthCheck;
+import io.helixstack.plugin.api.Instance;
+import io.helixstack.plugin.api.InstanceStatus;
+import io.helixstack.plugin.api.Readiness;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance and its supervisor: starts the process, pumps its output into the {@link InstanceLog}, and when it exits
+ * without being asked to, marks it CRASHED and starts it again on the same port after a {@link Backoff}. Each start is a
+ * numbered run; an exit or a readiness result of an earlier run never changes the state of a later one.
+ */
+final class SupervisedInstance {
+    /** How long an exit waits for the last output lines before it is logged (a leaked grandchild may hold the pipe). */
+    private static final Duration DRAIN_OUTPUT = Duration.ofSeconds(2);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(5);
+    private static final Logger log = LoggerFactory.getLogger(SupervisedInstance.class);
+
+    /** What to run, fixed for the instance's life: every restart runs the same command line on the same port. */
+    record Launch(List<String> commandLine, Map<String, String> env, Path workDir, boolean wrapped) {
+        Launch {
+            commandLine = List.copyOf(commandLine);
+            env = Map.copyOf(env);
+        }
+    }
+
+    private final Instance instance;
+    private final Launch launch;
+    private final HealthCheck health;
+    private final InstanceLog output;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final HealthProbe probe;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    // All below guarded by this.
+    private InstanceStatus status = InstanceStatus.STARTING;
+    private Process process;
+    private int run;
+    private Instant startedAt;
+    private CompletableFuture<Void> runEnded = CompletableFuture.completedFuture(null);
+    private int endedRun;
+    private String notReadyReason;
+    private boolean stopping;
+    private boolean everReady;
+    private Backoff backoff = Backoff.none();
+    private Scheduler.Cancellable pendingRestart;
+    private int restarts;
+
+    SupervisedInstance(Instance instance, Launch launch, HealthCheck health, InstanceLog output,
+                       Clock clock, Scheduler scheduler, HealthProbe probe) {
+        this.instance = instance;
+        this.launch = launch;
+        this.health = health;
+        this.output = output;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.probe = probe;
+    }
+
+    Instance instance() {
+        return instance;
+    }
+
+    InstanceLog output() {
+        return output;
+    }
+
+    synchronized InstanceStatus status() {
+        return status;
+    }
+
+    synchronized void start() {
+        launch();
+    }
+
+    /** Polls the health check for the current run; a crash, start failure or stop ends the wait early. */
+    Readiness awaitReady() {
+        int awaited;
+        synchronized (this) {
+            awaited = run;
+        }
+        Readiness readiness = probe.await(instance.endpoint(), health, () -> giveUpReason(awaited));
+        if (readiness instanceof Readiness.Ready) {
+            markReady(awaited);
+        }
+        return readiness;
+    }
+
+    /**
+     * SIGTERM to the app, SIGKILL after {@code grace}; supervision ends. Concurrent and repeated calls all return once
+     * the instance is stopped.
+     */
+    void stop(Duration grace) {
+        Process current;
+        CompletableFuture<Void> ended;
+        synchronized (this) {
+            if (stopping) {
+                current = null;
+                ended = null;
+            } else {
+                stopping = true;
+                if (pendingRestart != null) {
+                    pendingRestart.cancel();
+                    pendingRestart = null;
+                }
+                current = process;
+                ended = runEnded;
+            }
+        }
+        if (ended == null) {
+            stopped.join();
+            return;
+        }
+        try {
+            if (current != null && !ended.isDone()) {
+                output.system("stopping: SIGTERM, then SIGKILL after " + HealthProbe.describe(grace));
+                ProcessTree.terminate(current, launch.wrapped());
+                if (!await(ended, grace)) {
+                    output.system("still running " + HealthProbe.describe(grace) + " after SIGTERM: SIGKILL");
+                    ProcessTree.kill(current);
+                    await(ended, AFTER_KILL);
+                }
+            }
+            synchronized (this) {
+                status = InstanceStatus.STOPPED;
+            }
+            output.system("stopped");
+        } finally {
+            stopped.complete(null);
+        }
+    }
+
+    // Called with the lock held.
+    private void launch() {
+        run++;
+        int thisRun = run;
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        runEnded = ended;
+        startedAt = clock.instant();
+        status = InstanceStatus.STARTING;
+        Process started;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(launch.commandLine())
+                    .directory(launch.workDir().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // Nothing of the platform's own environment reaches the app: the map is replaced, not extended.
+            builder.environment().clear();
+            builder.environment().putAll(launch.env());
+            started = builder.start();
+        } catch (IOException e) {
+            process = null;
+            output.system("could not start: " + e.getMessage());
+            ended(thisRun, "process could not start: " + e.getMessage());
+            ended.complete(null);
+            return;
+        }
+        process = started;
+        output.system("started " + (thisRun == 1 ? "" : "again ") + "on " + instance.endpoint() + " (pid " + started.pid() + ")");
+        log.atInfo().addKeyValue("instance", instance.id()).addKeyValue("run", thisRun).addKeyValue("pid", started.pid())
+                .log("Started");
+        Thread stdout = Thread.ofVirtual().name("helix-stdout-" + instance.id())
+                .start(() -> output.pump(started.getInputStream(), InstanceLog.STDOUT));
+        Thread stderr = Thread.ofVirtual().name("helix-stderr-" + instance.id())
+                .start(() -> output.pump(started.getErrorStream(), InstanceLog.STDERR));
+        Thread.ofVirtual().name("helix-watch-" + instance.id()).start(() -> {
+            int code = waitFor(started);
+            join(stdout);
+            join(stderr);
+            ended(thisRun, describeExit(code));
+            ended.complete(null);
+        });
+    }
+
+    private synchronized void ended(int endedRun, String how) {
+        this.endedRun = endedRun;
+        this.notReadyReason = how + " before it was ready";
+        if (stopping) {
+            output.system(how);
+            return;
+        }
+        Duration ranFor = Duration.between(startedAt, clock.instant());
+        backoff = backoff.afterCrash(ranFor);
+        Duration delay = backoff.delay();
+        status = InstanceStatus.CRASHED;
+        output.system(how + " after " + HealthProbe.describe(ranFor)
+                + "; restarting in " + HealthProbe.describe(delay) + " (restart #" + (restarts + 1) + ")");
+        log.atWarn().addKeyValue("instance", instance.id()).addKeyValue("delay", delay).log("Crashed: {}", how);
+        pendingRestart = scheduler.schedule(delay, this::restart);
+    }
+
+    private synchronized void restart() {
+        if (stopping) {
+            return;
+        }
+        pendingRestart = null;
+        restarts++;
+        output.system("restarting (restart #" + restarts + ")");
+        launch();
+        if (everReady && process != null) {
+            // Nobody awaits a restarted instance: watch its health here so it shows RUNNING again once it answers.
+            Thread.ofVirtual().name("helix-ready-" + instance.id()).start(() -> {
+                if (awaitReady() instanceof Readiness.NotReady notReady) {
+                    output.system("not ready after restart: " + notReady.reason());
+                }
+            });
+        }
+    }
+
+    private synchronized void markReady(int readyRun) {
+        if (readyRun == run && !stopping && endedRun < readyRun) {
+            status = InstanceStatus.RUNNING;
+            everReady = true;
+            output.system("ready: GET " + health.path() + " answered");
+        }
+    }
+
+    private synchronized Optional<String> giveUpReason(int awaitedRun) {
+        if (stopping) {
+            return Optional.of("instance was stopped before it was ready");
+        }
+        return endedRun >= awaitedRun ? Optional.of(notReadyReason) : Optional.empty();
+    }
+
+    /** Java reports a process killed by signal N as 128+N, like a shell; say so, it explains most such exits. */
+    static String describeExit(int code) {
+        String text = "process exited with code " + code;
+        return code > 128 && code < 128 + 32 ? text + " (killed by signal " + (code - 128) + ")" : text;
+    }
+
+    private static int waitFor(Process process) {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                // Watching the process is the only thing this thread does; an interrupt must not lose its exit.
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(DRAIN_OUTPUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean await(CompletableFuture<Void> future, Duration timeout) {
+        try {
+            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
