@@ -39,6 +39,7 @@ public final class Database implements AutoCloseable {
     public static Database embedded(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
+            stopLeftoverServer(dataDir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -51,6 +52,33 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A HelixStack killed with SIGKILL leaves its embedded PostgreSQL running and holding the data directory; stop that
+     * server (found through {@code postmaster.pid}) so this start can own the directory again.
+     */
+    static void stopLeftoverServer(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+        if (!first.matches("\\d+")) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(first))
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .ifPresent(p -> {
+                    log.atWarn().addKeyValue("pid", p.pid()).log("Stopping an embedded PostgreSQL left running by an earlier crash");
+                    p.destroy(); // SIGTERM: its clients died with the old JVM, so the smart shutdown completes at once
+                    try {
+                        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        p.destroyForcibly();
+                    }
+                });
     }
 
     /**

@@ -136,12 +136,26 @@ public final class DeploymentRepository {
         });
     }
 
-    /** Records a restart of the deployment's instances: bumps {@code updated_at} and emits {@code deployment.restart.requested}. */
-    public void recordRestart(UUID id) {
+    /** A restart was asked for: emits {@code deployment.restart.requested}. */
+    public void restartRequested(UUID id) {
+        jdbi.useTransaction(h -> events.append(h, new Event.DeploymentRestartRequested(id, get(h, id).app(), clock.instant())));
+    }
+
+    /**
+     * A restart finished: bumps {@code updated_at} (clients wait for that) and records why it failed, or clears the
+     * reason when it worked. A failed restart leaves the running instances serving.
+     */
+    public void restartFinished(UUID id, String failureReason) {
+        jdbi.useHandle(h -> h.createUpdate("update deployments set updated_at = :now, failure_reason = :r where id = :id")
+                .bind("now", now()).bind("r", failureReason).bind("id", id).execute());
+    }
+
+    /** Puts a deployment whose re-promotion failed back in the state it had, keeping the reason. */
+    public void restoreState(UUID id, DeploymentState state, String failureReason) {
         jdbi.useTransaction(h -> {
-            Deployment d = get(h, id);
-            h.createUpdate("update deployments set updated_at = :now where id = :id").bind("now", now()).bind("id", id).execute();
-            events.append(h, new Event.DeploymentRestartRequested(id, d.app(), clock.instant()));
+            h.createUpdate("update deployments set state = :s, failure_reason = :r, updated_at = :now where id = :id")
+                    .bind("s", state.wireName()).bind("r", failureReason).bind("now", now()).bind("id", id).execute();
+            events.append(h, new Event.DeploymentFailed(id, failureReason, clock.instant()));
         });
     }
 

@@ -12,6 +12,7 @@ import io.helixstack.domain.DeploymentState;
 import io.helixstack.domain.Event;
 import io.helixstack.domain.Project;
 import io.helixstack.domain.Source;
+import io.helixstack.testing.TestDatabase;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,22 +25,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class StoreIT {
-    static TestDatabases.Handle db;
+    static TestDatabase testDb;
+    static Database db;
     static Store store;
     static UUID team;
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabases.fresh();
+        testDb = TestDatabase.create();
+        db = Database.external(testDb.jdbcUrl());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        store = new Store(db.database().jdbi(), new SecretBox(key), Clock.systemUTC());
+        store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
         team = store.tokens().defaultTeam();
     }
 
     @AfterAll
     static void stop() {
         db.close();
+        testDb.close();
     }
 
     @Test

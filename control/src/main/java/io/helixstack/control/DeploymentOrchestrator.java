@@ -1,0 +1,298 @@
+package io.helixstack.control;
+
+import io.helixstack.domain.Application;
+import io.helixstack.domain.ArtifactKind;
+import io.helixstack.domain.ArtifactMetadata;
+import io.helixstack.domain.Deployment;
+import io.helixstack.domain.DeploymentState;
+import io.helixstack.domain.Event;
+import io.helixstack.domain.Source;
+import io.helixstack.plugin.api.Artifact;
+import io.helixstack.plugin.api.BuildOutcome;
+import io.helixstack.plugin.api.BuildRequest;
+import io.helixstack.plugin.api.BuildService;
+import io.helixstack.plugin.api.DeliveryProvider;
+import io.helixstack.plugin.api.Instance;
+import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.store.Store;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives deployments through their lifecycle: build, start instances, wait for health, switch traffic, drain the old.
+ * The switch follows kamal-proxy's order: new instances are started and health-checked outside any lock; only the route
+ * swap and its record happen under the lock; old instances are drained after it. Rollback and restart never build.
+ */
+public final class DeploymentOrchestrator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeploymentOrchestrator.class);
+    private static final Set<DeploymentState> IN_FLIGHT =
+            EnumSet.of(DeploymentState.QUEUED, DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.DEPLOYING);
+
+    private final Store store;
+    private final BuildService builds;
+    private final DeliveryProvider delivery;
+    private final ControlConfig config;
+    private final Clock clock;
+    private final InstanceLauncher launcher;
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deploy-", 0).factory());
+    private final ReentrantLock switchLock = new ReentrantLock();
+    private final ServingState serving = new ServingState();
+
+    public DeploymentOrchestrator(Store store, BuildService builds, RuntimeDriver runtime, DeliveryProvider delivery,
+                                  PlatformLog platformLog, ControlConfig config, Clock clock) {
+        this.store = store;
+        this.builds = builds;
+        this.delivery = delivery;
+        this.config = config;
+        this.clock = clock;
+        this.launcher = new InstanceLauncher(store, runtime, platformLog, config);
+    }
+
+    /** Records a queued deployment of {@code source} and starts building it in the background. */
+    public Deployment deploy(Application app, Source source, String trigger) {
+        Deployment d = store.deployments().create(app, Deployment.PRODUCTION, source, trigger);
+        workers.submit(() -> buildAndRelease(app, d));
+        return d;
+    }
+
+    /**
+     * Promotes an earlier deployment's artifact again, without a build.
+     *
+     * @throws io.helixstack.store.ConflictException when the target is already live or has no artifact
+     */
+    public Deployment rollback(Application app, Deployment target) {
+        String digest = Rollbacks.checkTarget(target);
+        Artifact artifact = builds.artifact(digest).orElseThrow(() -> new io.helixstack.store.ConflictException(
+                target.label() + ": its artifact " + digest + " is no longer stored (expected: a deployment whose artifact exists)"));
+        DeploymentState before = target.state();
+        if (!store.deployments().transition(target.id(), Set.of(before), DeploymentState.DEPLOYING, null, null)) {
+            throw new io.helixstack.store.ConflictException(target.label() + " changed state meanwhile; try again");
+        }
+        workers.submit(() -> guarded(target.id(), () -> release(app, target.id(), artifact, true, before)));
+        return store.deployments().find(target.id()).orElseThrow();
+    }
+
+    /** New instances of the live deployment with the current environment; the old ones drain once the new are healthy. */
+    public Deployment restart(Application app, Deployment live) {
+        store.deployments().restartRequested(live.id());
+        workers.submit(() -> guarded(live.id(), () -> restartNow(app, live)));
+        return live;
+    }
+
+    /**
+     * After a start (or a crash): deployments caught mid-way are failed with the reason, live deployments get instances
+     * and routes again, and static deployments answer on their own hosts again.
+     */
+    public void recover() {
+        int stale = store.instances().markAllStopped();
+        for (Deployment d : store.deployments().listInStates(IN_FLIGHT)) {
+            String reason = "interrupted: HelixStack stopped while this deployment was " + d.state().wireName() + "; deploy again";
+            store.deployments().transition(d.id(), IN_FLIGHT, DeploymentState.FAILED, reason,
+                    new Event.DeploymentFailed(d.id(), reason, clock.instant()));
+        }
+        for (Deployment d : store.deployments().listInStates(Set.of(DeploymentState.LIVE))) {
+            workers.submit(() -> guarded(d.id(), () -> restoreLive(d)));
+        }
+        for (Deployment d : store.deployments().listInStates(Set.of(DeploymentState.SUPERSEDED, DeploymentState.ROLLED_BACK))) {
+            artifactOf(d).filter(a -> a.metadata().kind() == ArtifactKind.STATIC).ifPresent(a -> {
+                switchLock.lock();
+                try {
+                    serving.put(launcher.staticServed(d, a));
+                    delivery.publishRoutes(serving.routeTable(config));
+                } finally {
+                    switchLock.unlock();
+                }
+            });
+        }
+        log.atInfo().addKeyValue("staleInstances", stale).log("Recovered deployments");
+    }
+
+    private void buildAndRelease(Application app, Deployment d) {
+        guarded(d.id(), () -> {
+            if (!store.deployments().transition(d.id(), Set.of(DeploymentState.QUEUED), DeploymentState.BUILDING, null, null)) {
+                return;
+            }
+            UUID buildId = store.builds().start(d.id(), d.source().describe());
+            log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("app", d.app()).log("Building");
+            BuildOutcome outcome = builds.build(new BuildRequest(buildId, d.app(), d.source(), envOf(app),
+                    new BuildLogWriter(store.builds(), buildId, clock)));
+            switch (outcome) {
+                case BuildOutcome.Failed f -> {
+                    store.builds().failed(buildId, d.id(), f.reason());
+                    fail(d.id(), "build failed: " + f.reason());
+                }
+                case BuildOutcome.Succeeded s -> {
+                    store.deployments().markBuilt(d.id(), s.source(), s.artifact().metadata());
+                    store.builds().succeeded(buildId, d.id(), s.artifact().digest());
+                    log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("artifact", s.artifact().digest()).log("Built");
+                    release(app, d.id(), s.artifact(), false, DeploymentState.BUILT);
+                }
+            }
+        });
+    }
+
+    /** Starts the deployment's instances, waits for health, then switches traffic to it and drains what it replaces. */
+    private void release(Application app, UUID deploymentId, Artifact artifact, boolean rollback, DeploymentState before) {
+        if (!rollback && !store.deployments().transition(deploymentId, Set.of(DeploymentState.BUILT), DeploymentState.DEPLOYING, null, null)) {
+            return;
+        }
+        Deployment d = store.deployments().find(deploymentId).orElseThrow();
+        InstanceLauncher.Launch launch = launcher.launch(d, artifact, envOf(app));
+        if (launch instanceof InstanceLauncher.Launch.Failed f) {
+            if (rollback) {
+                store.deployments().restoreState(deploymentId, before, "rollback failed: " + f.reason());
+            } else {
+                fail(deploymentId, "health check failed: " + f.reason() + "; production still serves the previous deployment");
+            }
+            return;
+        }
+        ServingState.Served next = ((InstanceLauncher.Launch.Started) launch).served();
+        Optional<ServingState.Served> replaced;
+        switchLock.lock();
+        try {
+            Optional<Deployment> current = serving.live(d.app()).flatMap(store.deployments()::find);
+            if (!rollback && current.isPresent() && current.get().number() > d.number() && current.get().state() == DeploymentState.LIVE) {
+                // A newer deployment went live while this one was starting: it must not take traffic back.
+                store.deployments().transition(deploymentId, Set.of(DeploymentState.DEPLOYING), DeploymentState.SUPERSEDED,
+                        "a newer deployment (" + current.get().label() + ") went live first", null);
+                replaced = Optional.of(next);
+            } else {
+                serving.put(next);
+                Optional<UUID> previous = serving.makeLive(d.app(), deploymentId);
+                replaced = previous.filter(p -> !p.equals(deploymentId)).flatMap(p -> serving.get(p))
+                        .filter(old -> !old.instances().isEmpty());
+                replaced.ifPresent(old -> serving.remove(old.deploymentId()));
+                delivery.publishRoutes(serving.routeTable(config));
+                launcher.promote(next);
+                store.deployments().promote(deploymentId, rollback);
+                launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.productionHost(d.app()))
+                        + " now serves it");
+                log.atInfo().addKeyValue("deployment", deploymentId).addKeyValue("app", d.app()).addKeyValue("rollback", rollback)
+                        .log("Promoted");
+            }
+        } finally {
+            switchLock.unlock();
+        }
+        replaced.ifPresent(this::drainAndStop);
+    }
+
+    private void restartNow(Application app, Deployment live) {
+        Optional<Artifact> artifact = artifactOf(live);
+        if (artifact.isEmpty()) {
+            store.deployments().restartFinished(live.id(), "restart failed: artifact " + live.artifactDigest() + " is no longer stored");
+            return;
+        }
+        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app));
+        if (launch instanceof InstanceLauncher.Launch.Failed f) {
+            store.deployments().restartFinished(live.id(), "restart failed: " + f.reason() + "; the previous instances keep serving");
+            return;
+        }
+        ServingState.Served fresh = ((InstanceLauncher.Launch.Started) launch).served();
+        Optional<ServingState.Served> old;
+        switchLock.lock();
+        try {
+            old = serving.get(live.id());
+            serving.put(fresh);
+            delivery.publishRoutes(serving.routeTable(config));
+            launcher.promote(fresh);
+        } finally {
+            switchLock.unlock();
+        }
+        old.filter(o -> !o.instances().isEmpty()).ifPresent(this::drainAndStop);
+        store.deployments().restartFinished(live.id(), null);
+        launcher.note(live, "Restarted " + live.label() + " with the current environment");
+    }
+
+    private void restoreLive(Deployment d) {
+        Optional<Artifact> artifact = artifactOf(d);
+        if (artifact.isEmpty()) {
+            log.atWarn().addKeyValue("deployment", d.id()).log("Live deployment's artifact is missing; cannot serve it");
+            return;
+        }
+        Application app = store.applications().byId(d.applicationId()).orElseThrow();
+        InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app));
+        if (launch instanceof InstanceLauncher.Launch.Started s) {
+            switchLock.lock();
+            try {
+                serving.put(s.served());
+                serving.makeLive(d.app(), d.id());
+                delivery.publishRoutes(serving.routeTable(config));
+                launcher.promote(s.served());
+            } finally {
+                switchLock.unlock();
+            }
+            launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart");
+        } else if (launch instanceof InstanceLauncher.Launch.Failed f) {
+            launcher.note(d, "Could not start " + d.label() + " after a HelixStack restart: " + f.reason());
+        }
+    }
+
+    private void drainAndStop(ServingState.Served old) {
+        boolean drained = delivery.drain(old.endpoints(), config.drainTimeout());
+        if (!drained) {
+            log.atWarn().addKeyValue("deployment", old.deploymentId()).addKeyValue("timeout", config.drainTimeout())
+                    .log("Requests still in flight after the drain timeout; stopping anyway");
+        }
+        launcher.stop(old.instances());
+    }
+
+    private Optional<Artifact> artifactOf(Deployment d) {
+        return Optional.ofNullable(d.artifactDigest()).flatMap(builds::artifact);
+    }
+
+    private Map<String, String> envOf(Application app) {
+        return store.envVars().get(store.applications().environmentId(app.id(), Deployment.PRODUCTION));
+    }
+
+    private void fail(UUID deploymentId, String reason) {
+        store.deployments().transition(deploymentId, IN_FLIGHT, DeploymentState.FAILED, reason,
+                new Event.DeploymentFailed(deploymentId, reason, clock.instant()));
+        log.atInfo().addKeyValue("deployment", deploymentId).addKeyValue("reason", reason).log("Deployment failed");
+    }
+
+    /** Runs a step; an unexpected error fails the deployment with the error's message instead of leaving it hanging. */
+    private void guarded(UUID deploymentId, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).addKeyValue("deployment", deploymentId).log("Deployment step failed unexpectedly");
+            fail(deploymentId, "internal error: " + e);
+        }
+    }
+
+    /** What the orchestrator serves now (for the API and tests). */
+    public List<Instance> instancesOf(UUID deploymentId) {
+        switchLock.lock();
+        try {
+            return serving.get(deploymentId).map(ServingState.Served::instances).orElse(List.of());
+        } finally {
+            switchLock.unlock();
+        }
+    }
+
+    /** Artifact metadata a deployment was built into, if it was. */
+    public Optional<ArtifactMetadata> artifactMetadata(Deployment d) {
+        return artifactOf(d).map(Artifact::metadata);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

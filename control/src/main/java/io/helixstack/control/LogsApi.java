@@ -1,0 +1,79 @@
+package io.helixstack.control;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.sse.ServerSentEvent;
+import com.linecorp.armeria.common.stream.StreamMessage;
+import com.linecorp.armeria.common.stream.StreamWriter;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Default;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.streaming.ServerSentEvents;
+import io.helixstack.domain.Application;
+import io.helixstack.store.RuntimeLogRepository;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Runtime logs of an application: a page of lines, or a live tail over server-sent events. */
+@Blocking
+final class LogsApi {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final int KEEPALIVE_EVERY = 60; // polls, i.e. every 15 s
+
+    record LineView(long seq, java.time.Instant at, UUID deploymentId, String source, String stream, String line) {
+        static LineView of(RuntimeLogRepository.Line l) {
+            return new LineView(l.seq(), l.at(), l.deploymentId(), l.source(), l.stream(), l.line());
+        }
+    }
+
+    private final ApiContext api;
+
+    LogsApi(ApiContext api) {
+        this.api = api;
+    }
+
+    @Get("/applications/{app}/logs")
+    public HttpResponse logs(ServiceRequestContext ctx, @Param("app") String appName, @Param("after") @Default("-1") long after,
+                      @Param("limit") @Default("200") int limit, @Param("follow") @Default("false") boolean follow) {
+        Application app = api.application(appName);
+        int n = Math.clamp(limit, 1, 10_000);
+        List<RuntimeLogRepository.Line> first = after < 0 ? api.store.runtimeLogs().tail(app.id(), n)
+                : api.store.runtimeLogs().after(app.id(), after, n);
+        if (!follow) {
+            return ApiJson.ok(Map.of("lines", first.stream().map(LineView::of).toList()));
+        }
+        return tail(ctx, app.id(), first);
+    }
+
+    private HttpResponse tail(ServiceRequestContext ctx, UUID appId, List<RuntimeLogRepository.Line> first) {
+        ctx.clearRequestTimeout();
+        StreamWriter<ServerSentEvent> events = StreamMessage.streaming();
+        AtomicLong last = new AtomicLong(first.isEmpty() ? api.store.runtimeLogs().tail(appId, 1).stream()
+                .mapToLong(RuntimeLogRepository.Line::seq).max().orElse(0) : first.getLast().seq());
+        first.forEach(l -> events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l)))));
+        long[] polls = {0};
+        ScheduledFuture<?> poller = ctx.blockingTaskExecutor().scheduleWithFixedDelay(() -> {
+            try {
+                for (RuntimeLogRepository.Line l : api.store.runtimeLogs().after(appId, last.get(), 500)) {
+                    if (!events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l))))) {
+                        return;
+                    }
+                    last.set(l.seq());
+                }
+                if (++polls[0] % KEEPALIVE_EVERY == 0) {
+                    events.tryWrite(ServerSentEvent.ofComment("keep-alive"));
+                }
+            } catch (RuntimeException e) {
+                events.abort(e);
+            }
+        }, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        events.whenComplete().whenComplete((ok, err) -> poller.cancel(false));
+        return ServerSentEvents.fromPublisher(events);
+    }
+}

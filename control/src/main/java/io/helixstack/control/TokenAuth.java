@@ -1,0 +1,57 @@
+package io.helixstack.control;
+
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.helixstack.store.TokenRepository;
+import io.netty.util.AttributeKey;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Every route but {@code GET /healthz} needs {@code Authorization: Bearer <token>}. */
+final class TokenAuth implements DecoratingHttpServiceFunction {
+    static final AttributeKey<TokenRepository.Principal> PRINCIPAL = AttributeKey.valueOf(TokenAuth.class, "principal");
+
+    private final TokenRepository tokens;
+
+    TokenAuth(TokenRepository tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
+        if (ctx.path().equals("/healthz")) {
+            return delegate.serve(ctx, req);
+        }
+        String header = req.headers().get("authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return ProblemHandler.problem(HttpStatus.UNAUTHORIZED,
+                    "missing token (expected: Authorization: Bearer <token>; `helix up` writes one to $HELIX_HOME/credentials)");
+        }
+        String token = header.substring(7).strip();
+        CompletableFuture<Optional<TokenRepository.Principal>> verified =
+                CompletableFuture.supplyAsync(() -> tokens.verify(token), ctx.blockingTaskExecutor());
+        return HttpResponse.of(verified.thenApply(principal -> {
+            if (principal.isEmpty()) {
+                return ProblemHandler.problem(HttpStatus.UNAUTHORIZED, "invalid token (expected: a token issued by this server)");
+            }
+            ctx.setAttr(PRINCIPAL, principal.get());
+            try {
+                return delegate.serve(ctx, req);
+            } catch (Exception e) {
+                return HttpResponse.ofFailure(e);
+            }
+        }));
+    }
+
+    static TokenRepository.Principal principal(ServiceRequestContext ctx) {
+        TokenRepository.Principal p = ctx.attr(PRINCIPAL);
+        if (p == null) {
+            throw new UnauthorizedException("missing token");
+        }
+        return p;
+    }
+}

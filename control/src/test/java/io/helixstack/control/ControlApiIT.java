@@ -1,0 +1,290 @@
+package io.helixstack.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helixstack.build.LocalBuildService;
+import io.helixstack.build.ProcessCommandRunner;
+import io.helixstack.plugin.api.BuildContext;
+import io.helixstack.plugin.api.Buildpack;
+import io.helixstack.plugin.api.Detection;
+import io.helixstack.plugin.api.Release;
+import io.helixstack.plugin.api.StepResult;
+import io.helixstack.plugin.tck.InMemoryDeliveryProvider;
+import io.helixstack.plugin.tck.InMemoryRuntimeDriver;
+import io.helixstack.store.Database;
+import io.helixstack.store.SecretBox;
+import io.helixstack.store.Store;
+import io.helixstack.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control plane's API and orchestrator over real PostgreSQL and the real build service, with the in-memory runtime
+ * and delivery fakes: the lifecycle rules (health gate, rollback, restart) and bad input, without node or a proxy.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControlApiIT {
+    /** Builds sources holding a {@code cmd.txt}: its content is the start command the fake runtime interprets. */
+    static final class CommandFileBuildpack implements Buildpack {
+        @Override
+        public String name() {
+            return "cmdfile";
+        }
+
+        @Override
+        public Detection detect(Path appDir) {
+            return Files.exists(appDir.resolve("cmd.txt")) ? new Detection.Match("command file") : new Detection.NoMatch();
+        }
+
+        @Override
+        public StepResult compile(BuildContext ctx) {
+            ctx.log().line("-----> nothing to compile");
+            return StepResult.ok();
+        }
+
+        @Override
+        public Release release(BuildContext ctx) {
+            try {
+                return new Release.Server(Files.readString(ctx.appDir().resolve("cmd.txt")).strip(), java.util.Map.of());
+            } catch (IOException e) {
+                return new Release.Rejected(e.getMessage());
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    Path tmp;
+    TestDatabase testDb;
+    Database db;
+    Store store;
+    InMemoryRuntimeDriver runtime;
+    InMemoryDeliveryProvider delivery;
+    DeploymentOrchestrator orchestrator;
+    ControlPlane api;
+    StoreLogSink logs;
+    String token;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        tmp = dir;
+        testDb = TestDatabase.create();
+        db = Database.external(testDb.jdbcUrl());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
+        logs = new StoreLogSink(store, Clock.systemUTC());
+        runtime = new InMemoryRuntimeDriver(logs);
+        delivery = new InMemoryDeliveryProvider();
+        LocalBuildService builds = new LocalBuildService(tmp.resolve("build"),
+                List.of(new CommandFileBuildpack(), new io.helixstack.build.StaticBuildpack()), ProcessCommandRunner::new, Clock.systemUTC());
+        ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
+        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config);
+        api.start();
+        token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
+    }
+
+    @AfterAll
+    void stop() {
+        api.close();
+        orchestrator.close();
+        runtime.close();
+        logs.close();
+        db.close();
+        testDb.close();
+    }
+
+    @Test
+    void healthNeedsNoTokenEverythingElseDoes() throws Exception {
+        assertThat(send("GET", "/healthz", null, null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> r = send("GET", "/projects", null, null, null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(send("GET", "/projects", null, null, "hx_wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void seedProjectRoutes() throws Exception {
+        HttpResponse<String> created = json("POST", "/projects", "{\"name\":\"shop\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        assertThat(JSON.readTree(json("GET", "/projects", null).body()).findValuesAsText("name")).contains("shop");
+
+        HttpResponse<String> app = json("POST", "/projects/" + id + "/applications", "{\"name\":\"shop-web\"}");
+        assertThat(app.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(app.body()).get("url").asText()).isEqualTo("http://shop-web.localhost:8080");
+        JsonNode detail = JSON.readTree(json("GET", "/projects/" + id, null).body());
+        assertThat(detail.get("applications").findValuesAsText("name")).containsExactly("shop-web");
+        assertThat(json("GET", "/projects/" + id + "/deployments", null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> git = json("POST", "/projects/" + id + "/applications",
+                "{\"name\":\"from-git\",\"git_repository\":\"file:///nonexistent/repo.git\"}");
+        assertThat(git.statusCode()).isEqualTo(202);
+        JsonNode first = JSON.readTree(git.body()).get("deployments").get(0);
+        assertThat(first.get("state").asText()).isIn("queued", "building", "failed");
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(first.get("id").asText()).equals("failed"));
+    }
+
+    @Test
+    void healthGateRollbackAndRestart() throws Exception {
+        json("POST", "/applications", "{\"name\":\"gate\"}");
+        JsonNode v1 = awaitState(upload("gate", "fake-serve v1"), "live");
+        JsonNode v2 = awaitState(upload("gate", "fake-serve v2"), "live");
+        assertThat(state(v1.get("id").asText())).isEqualTo("superseded");
+        assertThat(delivery.routes().find("gate.localhost")).hasValueSatisfying(r -> assertThat(r.deploymentId().toString())
+                .isEqualTo(v2.get("id").asText()));
+
+        JsonNode v3 = awaitState(upload("gate", "fake-unhealthy"), "failed");
+        assertThat(v3.get("failure_reason").asText()).contains("health check failed");
+        assertThat(delivery.routes().find("gate.localhost").orElseThrow().deploymentId().toString()).isEqualTo(v2.get("id").asText());
+
+        HttpResponse<String> rb = json("POST", "/applications/gate/rollback", "{}");
+        assertThat(rb.statusCode()).as(rb.body()).isEqualTo(202);
+        assertThat(JSON.readTree(rb.body()).get("label").asText()).isEqualTo("main/1");
+        awaitState(v1.get("id").asText(), "live");
+        assertThat(state(v2.get("id").asText())).isEqualTo("rolled_back");
+        assertThat(store.builds().countForDeployment(java.util.UUID.fromString(v1.get("id").asText()))).isEqualTo(1);
+
+        String before = JSON.readTree(json("GET", "/deployments/" + v1.get("id").asText(), null).body()).get("updated_at").asText();
+        assertThat(json("POST", "/applications/gate/restart", null).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !JSON.readTree(json("GET", "/deployments/" + v1.get("id").asText(), null).body())
+                .get("updated_at").asText().equals(before));
+        assertThat(json("POST", "/applications/gate/rollback", "{\"deployment\":\"main/1\"}").statusCode()).isEqualTo(409);
+
+        JsonNode log = JSON.readTree(json("GET", "/deployments/" + v1.get("id").asText() + "/build-log?after=0", null).body());
+        assertThat(log.get("done").asBoolean()).isTrue();
+        assertThat(log.get("lines").findValuesAsText("line")).anyMatch(l -> l.contains("nothing to compile"));
+    }
+
+    @Test
+    void envVarsRoundTripAndRejectBadKeys() throws Exception {
+        json("POST", "/applications", "{\"name\":\"envs\"}");
+        HttpResponse<String> set = json("PATCH", "/applications/envs/env", "{\"set\":{\"API_KEY\":\"abc\"}}");
+        assertThat(JSON.readTree(set.body()).get("env").get("API_KEY").asText()).isEqualTo("abc");
+        assertThat(json("PATCH", "/applications/envs/env", "{\"set\":{\"1BAD\":\"x\"}}").statusCode()).isEqualTo(400);
+        assertThat(json("PATCH", "/applications/envs/env", "{\"set\":{\"PORT\":\"1\"}}").body()).contains("set by HelixStack");
+        assertThat(json("PATCH", "/applications/envs/env", "{\"unset\":[\"API_KEY\"]}").body()).doesNotContain("API_KEY");
+    }
+
+    @Test
+    void badInputIsAClearProblemAndLeavesNothingBehind() throws Exception {
+        HttpResponse<String> badName = json("POST", "/applications", "{\"name\":\"Bad_Name\"}");
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badName.body()).get("detail").asText()).contains("expected");
+        assertThat(json("POST", "/applications", "{\"name\":").body()).contains("malformed JSON");
+        assertThat(json("POST", "/applications", "{\"nmae\":\"x\"}").body()).contains("unknown field \\\"nmae\\\"");
+        assertThat(json("GET", "/applications/nope", null).statusCode()).isEqualTo(404);
+        assertThat(json("GET", "/deployments/not-a-uuid", null).statusCode()).isEqualTo(404);
+        assertThat(json("POST", "/applications", "{\"name\":\"dupe\"}").statusCode()).isEqualTo(201);
+        assertThat(json("POST", "/applications", "{\"name\":\"dupe\"}").statusCode()).isEqualTo(409);
+
+        HttpResponse<String> escape = send("POST", "/applications/dupe/deployments", tarGz("../evil.txt", "x"), "application/gzip", token);
+        assertThat(escape.statusCode()).isEqualTo(400);
+        assertThat(escape.body()).contains("evil.txt");
+        HttpResponse<String> nothing = send("POST", "/applications/dupe/deployments", tarGz("notes.txt", "x"), "application/gzip", token);
+        assertThat(nothing.statusCode()).isEqualTo(400);
+        assertThat(nothing.body()).contains("no buildpack");
+        HttpResponse<String> huge = send("POST", "/applications/dupe/deployments", tarGz("cmd.txt", randomText(150_000)),
+                "application/gzip", token);
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(json("GET", "/applications/dupe/deployments", null).body())).isEmpty();
+        assertThat(send("POST", "/applications/dupe/deployments", new byte[]{1}, "text/plain", token).statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void openApiListsEveryRoute() throws Exception {
+        JsonNode doc = JSON.readTree(json("GET", "/openapi.json", null).body());
+        assertThat(doc.get("paths").fieldNames()).toIterable().contains("/healthz", "/projects", "/projects/{id}",
+                "/projects/{id}/applications", "/projects/{id}/deployments", "/projects/{id}/deployments/{depId}/rollback",
+                "/projects/{id}/deployments/{depId}/restart", "/applications", "/applications/{app}/deployments",
+                "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
+                "/applications/{app}/logs", "/applications/{app}/env");
+    }
+
+    private String upload(String app, String command) throws Exception {
+        HttpResponse<String> r = send("POST", "/applications/" + app + "/deployments", tarGz("cmd.txt", command), "application/gzip", token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    private JsonNode awaitState(String id, String wanted) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals(wanted) || state(id).equals("failed"));
+        JsonNode d = readDeployment(id);
+        assertThat(d.get("state").asText()).as(d.toString()).isEqualTo(wanted);
+        return d;
+    }
+
+    private String state(String id) {
+        return readDeployment(id).get("state").asText();
+    }
+
+    private JsonNode readDeployment(String id) {
+        try {
+            return JSON.readTree(json("GET", "/deployments/" + id, null).body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private HttpResponse<String> json(String method, String path, String body) throws IOException, InterruptedException {
+        return send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), "application/json", token);
+    }
+
+    private HttpResponse<String> send(String method, String path, byte[] body, String type, String bearer)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (type != null && body != null) {
+            b.header("content-type", type);
+        }
+        if (bearer != null) {
+            b.header("authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Incompressible, so the gzip stays over the 64 KiB limit. */
+    private static String randomText(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
+    private static byte[] tarGz(String name, String content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            byte[] data = content.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry e = new TarArchiveEntry(name, true);
+            e.setSize(data.length);
+            tar.putArchiveEntry(e);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+}
