@@ -9,7 +9,11 @@ const PORT = Number(process.env.PORT || 3000);
 const HOST = process.env.HOST || '127.0.0.1';
 
 const server = http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+  // x-helix-instance lets a client see which instance answered (a restart changes it).
+  res.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-helix-instance': process.env.HELIX_INSTANCE_ID || 'local',
+  });
   res.end(`Hello from HelixStack ${VERSION}`);
 });
 

@@ -1,0 +1,265 @@
+package io.helixstack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spine as a user meets it: the packaged server on embedded PostgreSQL, the CLI, the examples, real HTTP through the
+ * proxy. Steps build on each other (v1, v2 under load, a failing v3, rollback, restart, crash and restart).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SpineE2EIT {
+    static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(4);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    Path tmp;
+    Path home;
+    int apiPort;
+    int httpPort;
+    Process server;
+    // HTTP/1.1: over HTTP/2 the JDK client sends :authority from the URI, not the Host header set here.
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void startServer(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        home = tmp.resolve("helix-home");
+        apiPort = HelixProcesses.freePort();
+        httpPort = HelixProcesses.freePort();
+        server = startAndWait();
+    }
+
+    private Process startAndWait() throws IOException {
+        Process p = HelixProcesses.startServer(home, apiPort, httpPort, Map.of("HELIX_HEALTH_TIMEOUT", "8s"));
+        await("server /healthz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!p.isAlive()) {
+                throw new AssertionError("server exited:\n" + Files.readString(home.resolve("server.log")));
+            }
+            return status("http://127.0.0.1:" + apiPort + "/healthz", null) == 200;
+        });
+        return p;
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void credentialsAreWrittenPrivateAndEveryRouteButHealthNeedsTheToken() throws Exception {
+        Path credentials = home.resolve("credentials");
+        assertThat(Files.getPosixFilePermissions(credentials)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        assertThat(status("http://127.0.0.1:" + apiPort + "/applications", null)).isEqualTo(401);
+        assertThat(status("http://127.0.0.1:" + apiPort + "/openapi.json", null)).isEqualTo(401);
+        assertThat(status("http://127.0.0.1:" + apiPort + "/applications", "hx_not-a-token")).isEqualTo(401);
+        assertThat(status("http://127.0.0.1:" + apiPort + "/openapi.json", token())).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void deploysEachExampleThroughTheCli() throws Exception {
+        deploy(HelixProcesses.ROOT.resolve("examples/hello-node"), "hello");
+        assertThat(get("hello").body()).isEqualTo("Hello from HelixStack v1");
+
+        deploy(HelixProcesses.ROOT.resolve("examples/static-site"), "site");
+        HttpResponse<String> site = get("site");
+        assertThat(site.statusCode()).isEqualTo(200);
+        assertThat(site.body()).containsIgnoringCase("<html");
+        assertThat(site.headers().firstValue("etag")).isPresent();
+
+        deploy(HelixProcesses.copyExample("express-app", tmp), "express");
+        assertThat(get("express").body()).contains("\"app\":\"express-app\"");
+    }
+
+    @Test
+    @Order(3)
+    void deployingV2UnderLoadFailsNoRequestAndSwitchesTheBody() throws Exception {
+        Path v2 = HelixProcesses.copyExample("hello-node", tmp.resolve("v2"));
+        Files.writeString(v2.resolve("VERSION"), "v2\n");
+
+        Set<String> bodies = ConcurrentHashMap.newKeySet();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        Thread load = Thread.ofPlatform().start(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!stop.get() && sent.get() < 200_000 && System.nanoTime() < deadline) {
+                sent.incrementAndGet();
+                try {
+                    HttpResponse<String> r = get("hello");
+                    if (r.statusCode() != 200) {
+                        failures.add(r.statusCode() + " " + r.body());
+                    } else {
+                        bodies.add(r.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }
+        });
+        deploy(v2, "hello");
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.contains("Hello from HelixStack v2"));
+        stop.set(true);
+        load.join();
+        assertThat(failures).as("failed requests out of %d during the deploy", sent.get()).isEmpty();
+        assertThat(bodies).contains("Hello from HelixStack v1", "Hello from HelixStack v2");
+        assertThat(get("hello").body()).isEqualTo("Hello from HelixStack v2");
+    }
+
+    @Test
+    @Order(4)
+    void aV3ThatNeverBecomesHealthyFailsAndV2KeepsServing() throws Exception {
+        Path v3 = HelixProcesses.copyExample("hello-node", tmp.resolve("v3"));
+        Files.writeString(v3.resolve("VERSION"), "v3\n");
+        Path serverJs = v3.resolve("server.js");
+        Files.writeString(serverJs, Files.readString(serverJs).replace("res.writeHead(200", "res.writeHead(500"));
+
+        HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", v3.toString(), "--app", "hello");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("health");
+        JsonNode newest = deployments("hello").get(0);
+        assertThat(newest.get("state").asText()).isEqualTo("failed");
+        assertThat(newest.get("failure_reason").asText()).contains("500");
+        assertThat(get("hello").body()).isEqualTo("Hello from HelixStack v2");
+    }
+
+    @Test
+    @Order(5)
+    void rollbackToV1ServesV1WithoutABuild() throws Exception {
+        int before = deployments("hello").size();
+        HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "rollback", "--app", "hello", "main/1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("hello").body().equals("Hello from HelixStack v1"));
+        JsonNode all = deployments("hello");
+        assertThat(all.size()).as("a rollback creates no deployment and runs no build").isEqualTo(before);
+        JsonNode v1 = find(all, "main/1");
+        assertThat(v1.get("state").asText()).isEqualTo("live");
+        assertThat(find(all, "main/2").get("state").asText()).isEqualTo("rolled_back");
+    }
+
+    @Test
+    @Order(6)
+    void restartStartsANewProcessOfTheSameArtifact() throws Exception {
+        JsonNode live = find(deployments("hello"), "main/1");
+        String digest = live.get("artifact_digest").asText();
+        String instanceBefore = get("hello").headers().firstValue("x-helix-instance").orElseThrow();
+
+        HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "restart", "--app", "hello");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                !instanceBefore.equals(get("hello").headers().firstValue("x-helix-instance").orElse(instanceBefore)));
+        JsonNode after = find(deployments("hello"), "main/1");
+        assertThat(after.get("state").asText()).isEqualTo("live");
+        assertThat(after.get("artifact_digest").asText()).isEqualTo(digest);
+        assertThat(get("hello").body()).isEqualTo("Hello from HelixStack v1");
+    }
+
+    @Test
+    @Order(7)
+    void afterSigkillAndRestartTheSameLiveDeploymentServesAgain() throws Exception {
+        JsonNode before = deployments("hello");
+        server.destroyForcibly().waitFor();
+        server = startAndWait();
+        await().atMost(Duration.ofMinutes(1)).until(() -> "Hello from HelixStack v1".equals(get("hello").body()));
+        JsonNode after = deployments("hello");
+        assertThat(after.size()).isEqualTo(before.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertThat(after.get(i).get("id")).isEqualTo(before.get(i).get("id"));
+            assertThat(after.get(i).get("state")).isEqualTo(before.get(i).get("state"));
+            assertThat(after.get(i).get("artifact_digest")).isEqualTo(before.get(i).get("artifact_digest"));
+        }
+        assertThat(get("site").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(8)
+    void badInputGetsOneClearLineAndANonZeroExit() throws Exception {
+        HelixProcesses.Result badName = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy",
+                HelixProcesses.ROOT.resolve("examples/hello-node").toString(), "--app", "Not_Valid");
+        assertThat(badName.exit()).isNotZero();
+        assertThat(badName.err()).contains("expected").doesNotContain("Exception");
+
+        Path empty = Files.createDirectories(tmp.resolve("nothing-to-build"));
+        Files.writeString(empty.resolve("notes.txt"), "no app here");
+        HelixProcesses.Result nothing = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy", empty.toString(), "--app", "nothing");
+        assertThat(nothing.exit()).isNotZero();
+        assertThat(nothing.err()).contains("buildpack");
+    }
+
+    private void deploy(Path dir, String app) {
+        HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", dir.toString(), "--app", app);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("http://" + app + ".localhost:" + httpPort);
+    }
+
+    private JsonNode deployments(String app) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/applications/" + app + "/deployments"))
+                .header("authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode find(JsonNode deployments, String label) {
+        for (JsonNode d : deployments) {
+            if (d.get("label").asText().equals(label)) {
+                return d;
+            }
+        }
+        throw new AssertionError("no deployment " + label + " in " + deployments);
+    }
+
+    /** A request through the proxy with the app's host name, as a browser would send it. */
+    private HttpResponse<String> get(String app) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
+                .header("host", app + ".localhost:" + httpPort).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+        if (token != null) {
+            b.header("authorization", "Bearer " + token);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.net.ConnectException e) {
+            return -1;
+        }
+    }
+
+    private String token() throws IOException {
+        return Files.readAllLines(home.resolve("credentials")).stream().filter(l -> l.startsWith("token="))
+                .map(l -> l.substring(6)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,123 @@
+package io.helixstack.server;
+
+import io.helixstack.control.ControlConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The server's settings, read from {@code HELIX_*} environment variables with named defaults.
+ *
+ * @param home         state directory ({@code HELIX_HOME}, default {@code ~/.helix})
+ * @param databaseUrl  external PostgreSQL ({@code HELIX_DATABASE_URL}); null means the embedded one under home
+ * @param bind         address both listeners bind ({@code HELIX_BIND}, default 127.0.0.1)
+ * @param apiPort      control-plane API port ({@code HELIX_API_PORT}, default 4000; 0 picks a free one)
+ * @param httpPort     proxy port apps are reached on ({@code HELIX_HTTP_PORT}, default 8080; 0 picks a free one)
+ * @param baseDomain   apps live at {@code <app>.<baseDomain>} ({@code HELIX_BASE_DOMAIN}, default localhost)
+ * @param uploadLimit  largest source upload in bytes ({@code HELIX_UPLOAD_LIMIT}, e.g. {@code 200m}; default 200 MiB)
+ * @param healthTimeout how long a new instance may take to become healthy ({@code HELIX_HEALTH_TIMEOUT}, e.g. {@code 30s})
+ * @param sandbox      run instances in bubblewrap when it is available ({@code HELIX_SANDBOX=off} disables)
+ */
+public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
+                          long uploadLimit, Duration healthTimeout, boolean sandbox) {
+    public static final int DEFAULT_API_PORT = 4000;
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final String DEFAULT_BASE_DOMAIN = "localhost";
+
+    public HelixConfig {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(baseDomain, "baseDomain");
+    }
+
+    public static HelixConfig fromEnv(Map<String, String> env) {
+        Path home = env.containsKey("HELIX_HOME") ? Path.of(env.get("HELIX_HOME"))
+                : Path.of(System.getProperty("user.home"), ".helix");
+        String db = blankToNull(env.get("HELIX_DATABASE_URL"));
+        return new HelixConfig(home.toAbsolutePath().normalize(), db,
+                env.getOrDefault("HELIX_BIND", DEFAULT_BIND),
+                port(env, "HELIX_API_PORT", DEFAULT_API_PORT),
+                port(env, "HELIX_HTTP_PORT", DEFAULT_HTTP_PORT),
+                domain(env.getOrDefault("HELIX_BASE_DOMAIN", DEFAULT_BASE_DOMAIN)),
+                size(env, "HELIX_UPLOAD_LIMIT", ControlConfig.DEFAULT_UPLOAD_LIMIT),
+                duration(env, "HELIX_HEALTH_TIMEOUT", ControlConfig.DEFAULT_HEALTH_TIMEOUT),
+                !"off".equalsIgnoreCase(env.getOrDefault("HELIX_SANDBOX", "auto")));
+    }
+
+    private static int port(Map<String, String> env, String key, int dflt) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int p = Integer.parseInt(v.strip());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(key + ": \"" + v + "\" (expected: a port number 0-65535)");
+    }
+
+    private static long size(Map<String, String> env, String key, long dflt) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        long unit = switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1;
+        };
+        try {
+            long n = Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1));
+            if (n > 0) {
+                return n * unit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(key + ": \"" + v + "\" (expected: a size like 200m, 1g or 5000000)");
+    }
+
+    private static Duration duration(Map<String, String> env, String key, Duration dflt) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(v.strip());
+        if (m.matches() && Long.parseLong(m.group(1)) > 0) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
+        }
+        throw new ConfigException(key + ": \"" + v + "\" (expected: a duration like 500ms, 30s or 2m)");
+    }
+
+    private static String domain(String d) {
+        if (!d.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+            throw new ConfigException("HELIX_BASE_DOMAIN: \"" + d + "\" (expected: a lowercase domain such as localhost or apps.example.com)");
+        }
+        return d;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** A setting that cannot be used; the message names it and says what was expected. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.helixstack.server;
+
+import io.helixstack.build.LocalBuildService;
+import io.helixstack.control.ControlConfig;
+import io.helixstack.control.ControlPlane;
+import io.helixstack.control.DeploymentOrchestrator;
+import io.helixstack.control.StoreLogSink;
+import io.helixstack.delivery.BuiltinProxy;
+import io.helixstack.delivery.DeliveryConfig;
+import io.helixstack.runtime.ProcessRuntimeDriver;
+import io.helixstack.store.Database;
+import io.helixstack.store.SecretBox;
+import io.helixstack.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: reads the configuration and wires every plane by hand, top to bottom, in one JVM (the embedded
+ * default of {@code helix up}). Stops in reverse order.
+ */
+public final class HelixServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HelixServer.class);
+
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final ControlPlane api;
+    private final BuiltinProxy proxy;
+
+    public HelixServer(HelixConfig config, Clock clock) {
+        try {
+            Files.createDirectories(config.home());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create HELIX_HOME " + config.home() + ": " + e.getMessage(), e);
+        }
+        try {
+            Database db = config.databaseUrl() == null ? Database.embedded(config.home().resolve("postgres"))
+                    : Database.external(config.databaseUrl());
+            toClose.push(db);
+            Store store = new Store(db.jdbi(), SecretBox.fromKeyFile(config.home().resolve("secret.key")), clock);
+
+            StoreLogSink logs = new StoreLogSink(store, clock);
+            toClose.push(logs);
+            LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), clock);
+            ProcessRuntimeDriver runtime = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
+            toClose.push(runtime::close);
+
+            proxy = new BuiltinProxy(new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
+                    DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT));
+            proxy.start();
+            toClose.push(proxy);
+
+            ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
+                    ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
+            DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock);
+            toClose.push(orchestrator);
+            api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control);
+            api.start();
+            toClose.push(api);
+
+            Credentials.ensure(config.home(), store.tokens(), store.tokens().defaultTeam(), "http://" + config.bind() + ":" + api.port());
+            orchestrator.recover();
+            log.atInfo().addKeyValue("api", "http://" + config.bind() + ":" + api.port())
+                    .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + proxy.port())
+                    .addKeyValue("home", config.home()).log("HelixStack is up");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public int httpPort() {
+        return proxy.port();
+    }
+
+    @Override
+    public void close() {
+        while (!toClose.isEmpty()) {
+            try {
+                toClose.pop().close();
+            } catch (Exception e) {
+                log.atWarn().addKeyValue("error", e.toString()).log("Error while stopping");
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && !args[0].equals("up") && !args[0].equals("server")) {
+            System.err.println("helix-server: unknown command \"" + args[0] + "\" (expected: up)");
+            System.exit(2);
+        }
+        HelixServer server;
+        try {
+            server = new HelixServer(HelixConfig.fromEnv(Map.copyOf(System.getenv())), Clock.systemUTC());
+        } catch (HelixConfig.ConfigException e) {
+            System.err.println("helix: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("helix: could not start: " + e.getMessage());
+            log.atDebug().setCause(e).log("Start-up failed");
+            System.exit(1);
+            return;
+        }
+        System.out.println("HelixStack is up. API: http://127.0.0.1:" + server.apiPort() + "  apps: http://<app>.localhost:"
+                + server.httpPort() + "  (Ctrl-C stops)");
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+    }
+}
