@@ -182,6 +182,26 @@ class ControlApiIT {
     }
 
     @Test
+    void deploysAGitRepositoryAtTheExactCommit() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        String sha;
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(repoDir.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(repoDir.resolve("cmd.txt"), "fake-serve from git");
+            git.add().addFilepattern("cmd.txt").call();
+            sha = git.commit().setMessage("first").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").setSign(false)
+                    .call().getName();
+        }
+        json("POST", "/applications", "{\"name\":\"gitapp\"}");
+        HttpResponse<String> r = json("POST", "/applications/gitapp/deployments",
+                "{\"git_repository\":\"" + repoDir.toUri() + "\",\"ref\":\"main\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode live = awaitState(JSON.readTree(r.body()).get("id").asText(), "live");
+        assertThat(live.get("source").get("sha").asText()).isEqualTo(sha);
+        assertThat(json("POST", "/applications/gitapp/deployments", "{\"git_repository\":\"--upload-pack=evil\"}").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void envVarsRoundTripAndRejectBadKeys() throws Exception {
         json("POST", "/applications", "{\"name\":\"envs\"}");
         HttpResponse<String> set = json("PATCH", "/applications/envs/env", "{\"set\":{\"API_KEY\":\"abc\"}}");
