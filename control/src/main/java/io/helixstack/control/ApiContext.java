@@ -12,12 +12,18 @@ final class ApiContext {
     final DeploymentOrchestrator orchestrator;
     final Views views;
     final ControlConfig config;
+    private final java.time.Clock clock;
 
-    ApiContext(Store store, DeploymentOrchestrator orchestrator, ControlConfig config) {
+    ApiContext(Store store, DeploymentOrchestrator orchestrator, ControlConfig config, java.time.Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.orchestrator = orchestrator;
         this.config = config;
         this.views = new Views(store, config, orchestrator);
+    }
+
+    java.time.Clock clock() {
+        return clock;
     }
 
     UUID team() {

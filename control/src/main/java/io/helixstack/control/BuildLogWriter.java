@@ -12,15 +12,18 @@ final class BuildLogWriter implements BuildLog {
     private final UUID buildId;
     private final Clock clock;
     private final AtomicInteger seq = new AtomicInteger();
+    private final SecretMasker masker = new SecretMasker();
 
-    BuildLogWriter(BuildRepository builds, UUID buildId, Clock clock) {
+    /** @param secrets values of the build's environment that must not appear in the log */
+    BuildLogWriter(BuildRepository builds, UUID buildId, Clock clock, java.util.Collection<String> secrets) {
         this.builds = builds;
         this.buildId = buildId;
         this.clock = clock;
+        masker.protect(buildId, secrets);
     }
 
     @Override
     public synchronized void line(String line) {
-        builds.appendLog(buildId, seq.incrementAndGet(), clock.instant(), line);
+        builds.appendLog(buildId, seq.incrementAndGet(), clock.instant(), masker.mask(buildId, line));
     }
 }

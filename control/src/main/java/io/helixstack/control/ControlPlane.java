@@ -18,8 +18,9 @@ import java.util.Objects;
 public final class ControlPlane implements AutoCloseable {
     private final Server server;
 
-    public ControlPlane(InetSocketAddress bind, Store store, BuildService builds, DeploymentOrchestrator orchestrator, ControlConfig config) {
-        ApiContext api = new ApiContext(store, orchestrator, config);
+    public ControlPlane(InetSocketAddress bind, Store store, BuildService builds, DeploymentOrchestrator orchestrator, ControlConfig config,
+                        java.time.Clock clock) {
+        ApiContext api = new ApiContext(store, orchestrator, config, clock);
         byte[] openApi = openApiDocument();
         ServerBuilder sb = Server.builder()
                 .http(bind)

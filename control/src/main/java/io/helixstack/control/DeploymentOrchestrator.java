@@ -125,8 +125,9 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             }
             UUID buildId = store.builds().start(d.id(), d.source().describe());
             log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("app", d.app()).log("Building");
-            BuildOutcome outcome = builds.build(new BuildRequest(buildId, d.app(), d.source(), envOf(app),
-                    new BuildLogWriter(store.builds(), buildId, clock)));
+            Map<String, String> env = envOf(app);
+            BuildOutcome outcome = builds.build(new BuildRequest(buildId, d.app(), d.source(), env,
+                    new BuildLogWriter(store.builds(), buildId, clock, env.values())));
             switch (outcome) {
                 case BuildOutcome.Failed f -> {
                     store.builds().failed(buildId, d.id(), f.reason());

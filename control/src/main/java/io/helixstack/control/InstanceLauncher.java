@@ -49,6 +49,7 @@ final class InstanceLauncher {
             }
             return new Launch.Started(staticServed(d, artifact));
         }
+        platformLog.protect(d.id(), appEnv.values());
         Map<String, String> env = new HashMap<>(artifact.metadata().env());
         env.putAll(appEnv);
         env.put("HELIX_APP", d.app());

@@ -40,27 +40,34 @@ final class LogsApi {
 
     @Get("/applications/{app}/logs")
     public HttpResponse logs(ServiceRequestContext ctx, @Param("app") String appName, @Param("after") @Default("-1") long after,
-                      @Param("limit") @Default("200") int limit, @Param("follow") @Default("false") boolean follow) {
+                             @Param("limit") @Default("200") int limit, @Param("follow") @Default("false") boolean follow,
+                             @Param("deployment") @Default("") String deployment, @Param("since") @Default("") String since,
+                             @Param("until") @Default("") String until, @Param("q") @Default("") String text) {
         Application app = api.application(appName);
         int n = Math.clamp(limit, 1, 10_000);
-        List<RuntimeLogRepository.Line> first = after < 0 ? api.store.runtimeLogs().tail(app.id(), n)
-                : api.store.runtimeLogs().after(app.id(), after, n);
+        UUID dep = deployment.isBlank() ? null : Rollbacks.choose(api.store.deployments().listByApplication(app.id(), 10_000),
+                java.util.Optional.empty(), deployment).id();
+        RuntimeLogRepository.Filter filter = new RuntimeLogRepository.Filter(dep, TimeParam.parse("since", since, api.clock()),
+                TimeParam.parse("until", until, api.clock()), text.isEmpty() ? null : text);
+        List<RuntimeLogRepository.Line> first = after < 0 ? api.store.runtimeLogs().tail(app.id(), n, filter)
+                : api.store.runtimeLogs().after(app.id(), after, n, filter);
         if (!follow) {
             return ApiJson.ok(Map.of("lines", first.stream().map(LineView::of).toList()));
         }
-        return tail(ctx, app.id(), first);
+        return tail(ctx, app.id(), first, filter);
     }
 
-    private HttpResponse tail(ServiceRequestContext ctx, UUID appId, List<RuntimeLogRepository.Line> first) {
+    private HttpResponse tail(ServiceRequestContext ctx, UUID appId, List<RuntimeLogRepository.Line> first,
+                              RuntimeLogRepository.Filter filter) {
         ctx.clearRequestTimeout();
         StreamWriter<ServerSentEvent> events = StreamMessage.streaming();
-        AtomicLong last = new AtomicLong(first.isEmpty() ? api.store.runtimeLogs().tail(appId, 1).stream()
+        AtomicLong last = new AtomicLong(first.isEmpty() ? api.store.runtimeLogs().tail(appId, 1, RuntimeLogRepository.Filter.NONE).stream()
                 .mapToLong(RuntimeLogRepository.Line::seq).max().orElse(0) : first.getLast().seq());
         first.forEach(l -> events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l)))));
         long[] polls = {0};
         ScheduledFuture<?> poller = ctx.blockingTaskExecutor().scheduleWithFixedDelay(() -> {
             try {
-                for (RuntimeLogRepository.Line l : api.store.runtimeLogs().after(appId, last.get(), 500)) {
+                for (RuntimeLogRepository.Line l : api.store.runtimeLogs().after(appId, last.get(), 500, filter)) {
                     if (!events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l))))) {
                         return;
                     }

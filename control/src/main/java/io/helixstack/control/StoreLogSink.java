@@ -29,13 +29,33 @@ public final class StoreLogSink implements ObservabilitySink, PlatformLog, AutoC
     private final Clock clock;
     private final LinkedBlockingQueue<RuntimeLogRepository.NewLine> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Map<UUID, UUID> appOfDeployment = new ConcurrentHashMap<>();
+    private final SecretMasker masker = new SecretMasker();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
             .name("log-flusher").daemon().unstarted(r));
 
+    /** Retention defaults: a week of lines, at most 100,000 per application. */
+    public static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofDays(7);
+    public static final int DEFAULT_MAX_LINES_PER_APP = 100_000;
+
     public StoreLogSink(Store store, Clock clock) {
+        this(store, clock, DEFAULT_MAX_AGE, DEFAULT_MAX_LINES_PER_APP);
+    }
+
+    /** Stores lines and applies the retention policy (age, then count per application) every hour. */
+    public StoreLogSink(Store store, Clock clock, java.time.Duration maxAge, int maxLinesPerApp) {
         this.store = store;
         this.clock = clock;
         flusher.scheduleWithFixedDelay(this::flush, 100, 100, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(() -> prune(maxAge, maxLinesPerApp), 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void prune(java.time.Duration maxAge, int maxLinesPerApp) {
+        try {
+            int dropped = store.runtimeLogs().prune(clock.instant().minus(maxAge), maxLinesPerApp);
+            log.atInfo().addKeyValue("dropped", dropped).log("Applied log retention");
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.getMessage()).log("Log retention failed; will retry");
+        }
     }
 
     @Override
@@ -43,7 +63,8 @@ public final class StoreLogSink implements ObservabilitySink, PlatformLog, AutoC
         for (LogRecord r : records) {
             UUID app = appOfDeployment.computeIfAbsent(r.deploymentId(),
                     id -> store.deployments().find(id).map(d -> d.applicationId()).orElse(null));
-            if (app != null && !queue.offer(new RuntimeLogRepository.NewLine(app, r.deploymentId(), r.at(), r.source(), r.stream(), r.line()))) {
+            if (app != null && !queue.offer(new RuntimeLogRepository.NewLine(app, r.deploymentId(), r.at(), r.source(), r.stream(),
+                    masker.mask(r.deploymentId(), r.line())))) {
                 log.atWarn().log("Log queue full; dropping runtime log lines");
             }
         }
@@ -53,6 +74,11 @@ public final class StoreLogSink implements ObservabilitySink, PlatformLog, AutoC
     public void note(UUID applicationId, UUID deploymentId, String line) {
         appOfDeployment.putIfAbsent(deploymentId, applicationId);
         queue.offer(new RuntimeLogRepository.NewLine(applicationId, deploymentId, clock.instant(), "platform", "system", line));
+    }
+
+    @Override
+    public void protect(UUID deploymentId, java.util.Collection<String> secretValues) {
+        masker.protect(deploymentId, secretValues);
     }
 
     /** Writes everything queued so far. */

@@ -104,7 +104,7 @@ class ControlApiIT {
         ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
-        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config);
+        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC());
         api.start();
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
     }
@@ -199,6 +199,25 @@ class ControlApiIT {
         assertThat(live.get("source").get("sha").asText()).isEqualTo(sha);
         assertThat(json("POST", "/applications/gitapp/deployments", "{\"git_repository\":\"--upload-pack=evil\"}").statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void logsAreMaskedFilteredAndQueryable() throws Exception {
+        json("POST", "/applications", "{\"name\":\"logged\"}");
+        json("PATCH", "/applications/logged/env", "{\"set\":{\"API_TOKEN\":\"tok-9f8e7d6c5b\"}}");
+        JsonNode d = awaitState(upload("logged", "fake-serve hi"), "live");
+        java.util.UUID id = java.util.UUID.fromString(d.get("id").asText());
+        logs.ingestLogs(List.of(
+                new io.helixstack.plugin.api.LogRecord(java.time.Instant.now(), id, "web.1", "stdout", "connecting with tok-9f8e7d6c5b"),
+                new io.helixstack.plugin.api.LogRecord(java.time.Instant.now(), id, "web.1", "stderr", "50%_done marker")));
+        logs.flush();
+        JsonNode all = JSON.readTree(json("GET", "/applications/logged/logs?limit=1000", null).body()).get("lines");
+        assertThat(all.findValuesAsText("line")).contains("connecting with " + SecretMasker.MASK)
+                .noneMatch(l -> l.contains("tok-9f8e7d6c5b"));
+        assertThat(all.findValuesAsText("line")).anyMatch(l -> l.startsWith("Promoted main/1"));
+        JsonNode found = JSON.readTree(json("GET", "/applications/logged/logs?q=50%25_DONE&since=10m&deployment=main/1", null).body());
+        assertThat(found.get("lines").findValuesAsText("line")).containsExactly("50%_done marker");
+        assertThat(json("GET", "/applications/logged/logs?since=yesterday", null).statusCode()).isEqualTo(400);
     }
 
     @Test

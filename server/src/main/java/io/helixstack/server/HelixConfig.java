@@ -1,6 +1,7 @@
 package io.helixstack.server;
 
 import io.helixstack.control.ControlConfig;
+import io.helixstack.control.StoreLogSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,10 +19,13 @@ import java.util.Objects;
  * @param baseDomain   apps live at {@code <app>.<baseDomain>} ({@code HELIX_BASE_DOMAIN}, default localhost)
  * @param uploadLimit  largest source upload in bytes ({@code HELIX_UPLOAD_LIMIT}, e.g. {@code 200m}; default 200 MiB)
  * @param healthTimeout how long a new instance may take to become healthy ({@code HELIX_HEALTH_TIMEOUT}, e.g. {@code 30s})
+ * @param logRetention how long runtime log lines are kept ({@code HELIX_LOG_RETENTION}, default 7d)
+ * @param logMaxLinesPerApp at most this many newest lines are kept per application ({@code HELIX_LOG_MAX_LINES})
  * @param sandbox      run instances in bubblewrap when it is available ({@code HELIX_SANDBOX=off} disables)
  */
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
-                          long uploadLimit, Duration healthTimeout, boolean sandbox) {
+                          long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
+                          boolean sandbox) {
     public static final int DEFAULT_API_PORT = 4000;
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -44,6 +48,8 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 domain(env.getOrDefault("HELIX_BASE_DOMAIN", DEFAULT_BASE_DOMAIN)),
                 size(env, "HELIX_UPLOAD_LIMIT", ControlConfig.DEFAULT_UPLOAD_LIMIT),
                 duration(env, "HELIX_HEALTH_TIMEOUT", ControlConfig.DEFAULT_HEALTH_TIMEOUT),
+                duration(env, "HELIX_LOG_RETENTION", StoreLogSink.DEFAULT_MAX_AGE),
+                (int) Math.min(Integer.MAX_VALUE, size(env, "HELIX_LOG_MAX_LINES", StoreLogSink.DEFAULT_MAX_LINES_PER_APP)),
                 !"off".equalsIgnoreCase(env.getOrDefault("HELIX_SANDBOX", "auto")));
     }
 
@@ -91,16 +97,18 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
         if (v == null || v.isBlank()) {
             return dflt;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(v.strip());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v.strip());
         if (m.matches() && Long.parseLong(m.group(1)) > 0) {
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMinutes(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         }
-        throw new ConfigException(key + ": \"" + v + "\" (expected: a duration like 500ms, 30s or 2m)");
+        throw new ConfigException(key + ": \"" + v + "\" (expected: a duration like 500ms, 30s, 2m, 12h or 7d)");
     }
 
     private static String domain(String d) {

@@ -45,7 +45,7 @@ public final class HelixServer implements AutoCloseable {
             toClose.push(db);
             Store store = new Store(db.jdbi(), SecretBox.fromKeyFile(config.home().resolve("secret.key")), clock);
 
-            StoreLogSink logs = new StoreLogSink(store, clock);
+            StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp());
             toClose.push(logs);
             LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), clock);
             ProcessRuntimeDriver runtime = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
@@ -60,7 +60,7 @@ public final class HelixServer implements AutoCloseable {
                     ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
             DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock);
             toClose.push(orchestrator);
-            api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control);
+            api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock);
             api.start();
             toClose.push(api);
 

@@ -118,6 +118,23 @@ class StoreIT {
     }
 
     @Test
+    void runtimeLogRetentionDropsOldLinesAndCapsEachApp() {
+        Project p = store.projects().findOrCreate(team, "default");
+        Application app = store.applications().create(p.id(), AppName.of("retained"), null, null);
+        UUID dep = UUID.randomUUID();
+        Instant now = Instant.now();
+        List<RuntimeLogRepository.NewLine> lines = new java.util.ArrayList<>();
+        lines.add(new RuntimeLogRepository.NewLine(app.id(), dep, now.minus(java.time.Duration.ofDays(30)), "web.1", "stdout", "ancient"));
+        for (int i = 0; i < 5; i++) {
+            lines.add(new RuntimeLogRepository.NewLine(app.id(), dep, now, "web.1", "stdout", "line " + i));
+        }
+        store.runtimeLogs().append(lines);
+        assertThat(store.runtimeLogs().prune(now.minus(java.time.Duration.ofDays(7)), 3)).isEqualTo(3);
+        assertThat(store.runtimeLogs().tail(app.id(), 100, RuntimeLogRepository.Filter.NONE))
+                .extracting(RuntimeLogRepository.Line::line).containsExactly("line 2", "line 3", "line 4");
+    }
+
+    @Test
     void parsesLibpqUrls() {
         var t = Database.JdbcTarget.parse("postgresql://helix:p%40ss@db.internal:5433/helix");
         assertThat(t.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5433/helix");

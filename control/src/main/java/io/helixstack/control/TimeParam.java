@@ -1,0 +1,40 @@
+package io.helixstack.control;
+
+import io.helixstack.domain.InvalidInputException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A time in a query: an ISO-8601 instant ({@code 2026-11-23T10:00:00Z}) or an age ({@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}). */
+final class TimeParam {
+    private static final Pattern AGE = Pattern.compile("(\\d{1,9})([smhd])");
+
+    private TimeParam() {
+    }
+
+    static Instant parse(String name, String value, Clock clock) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Matcher m = AGE.matcher(value.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            return clock.instant().minus(d);
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(name + ": \"" + value + "\" (expected: an ISO-8601 time like 2026-11-23T10:00:00Z,"
+                    + " or an age like 15m, 2h, 7d)");
+        }
+    }
+}
