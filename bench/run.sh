@@ -57,7 +57,7 @@ nginx -c "$work/nginx.conf" -p "$work"
 run_wrk() { # $1 = url, $2 = host header -> "rps p99_ms"
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $2" "$1" 2>/dev/null | awk '
     /Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v}
-    END {printf "%s %s", rps, p99}'; }
+    END {printf "%s %s\n", rps, p99}'; }
 echo "bench: wrk direct / helix / nginx ($DURATION, $CONNECTIONS connections each)" >&2
 read -r d_rps d_p99 < <(run_wrk "http://$upstream/" "$upstream")
 read -r h_rps h_p99 < <(run_wrk "http://127.0.0.1:$http/" "hello.localhost:$http")
