@@ -86,7 +86,8 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException ignored) {
             // stdin is closed so that a command asking a question fails instead of waiting; nothing to do if it already is.
         }
-        Thread pump = Thread.ofVirtual().name("build-output-" + process.pid()).start(() -> pump(process));
+        // A platform thread: a blocking read on a process pipe would pin a virtual thread's carrier.
+        Thread pump = Thread.ofPlatform().daemon().name("build-output-" + process.pid()).start(() -> pump(process));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);

@@ -70,8 +70,7 @@ class SpineE2EIT {
     @AfterAll
     void stopServer() throws Exception {
         if (server != null && server.isAlive()) {
-            server.destroy();
-            server.waitFor();
+            server.destroyForcibly().waitFor();
         }
     }
 
@@ -216,6 +215,15 @@ class SpineE2EIT {
         HelixProcesses.Result nothing = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy", empty.toString(), "--app", "nothing");
         assertThat(nothing.exit()).isNotZero();
         assertThat(nothing.err()).contains("buildpack");
+    }
+
+    @Test
+    @Order(9)
+    void sigtermStopsThePlatformAndEveryAppItRuns() throws Exception {
+        server.destroy();
+        assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the server stops within 60 s of SIGTERM").isTrue();
+        await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false)));
     }
 
     private void deploy(Path dir, String app) {

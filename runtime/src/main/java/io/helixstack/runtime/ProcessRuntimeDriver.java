@@ -180,7 +180,8 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     public void close() {
         List<Thread> stopping = new ArrayList<>();
         for (SupervisedInstance supervised : List.copyOf(live.values())) {
-            stopping.add(Thread.ofVirtual().start(() -> cleanup(supervised.instance(), CLOSE_GRACE)));
+            // Platform threads: this runs in a shutdown hook, where nothing else may be left to schedule virtual threads.
+            stopping.add(Thread.ofPlatform().start(() -> cleanup(supervised.instance(), CLOSE_GRACE)));
         }
         for (Thread thread : stopping) {
             try {

@@ -174,9 +174,11 @@ final class SupervisedInstance {
         output.system("started " + (thisRun == 1 ? "" : "again ") + "on " + instance.endpoint() + " (pid " + started.pid() + ")");
         log.atInfo().addKeyValue("instance", instance.id()).addKeyValue("run", thisRun).addKeyValue("pid", started.pid())
                 .log("Started");
-        Thread stdout = Thread.ofVirtual().name("helix-stdout-" + instance.id())
+        // Platform threads: a read on a process pipe blocks in native code and would pin a virtual thread's carrier;
+        // two per instance are enough to starve the virtual-thread scheduler of a 2-core machine.
+        Thread stdout = Thread.ofPlatform().daemon().name("helix-stdout-" + instance.id())
                 .start(() -> output.pump(started.getInputStream(), InstanceLog.STDOUT));
-        Thread stderr = Thread.ofVirtual().name("helix-stderr-" + instance.id())
+        Thread stderr = Thread.ofPlatform().daemon().name("helix-stderr-" + instance.id())
                 .start(() -> output.pump(started.getErrorStream(), InstanceLog.STDERR));
         Thread.ofVirtual().name("helix-watch-" + instance.id()).start(() -> {
             int code = waitFor(started);
