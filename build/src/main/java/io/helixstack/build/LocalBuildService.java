@@ -100,12 +100,27 @@ public final class LocalBuildService implements BuildService {
     public Source.Upload acceptUpload(InputStream tarGz, long maxBytes) {
         try {
             return uploads.accept(tarGz, maxBytes, appDir -> {
+                if (manifestProblems(appDir) instanceof String problems) {
+                    throw new InvalidInputException(problems);
+                }
                 if (detector.detect(appDir) instanceof Detector.NotFound(String reason)) {
                     throw new InvalidInputException(reason);
                 }
             });
         } catch (IOException e) {
             throw new UncheckedIOException("storing an upload failed", e);
+        }
+    }
+
+    /** Every error of the app's helix.yaml (file:line:column each), or null when it has none or is valid. */
+    private static String manifestProblems(Path appDir) {
+        try {
+            return io.helixstack.manifest.ManifestParser.parseDirectory(appDir)
+                    .filter(r -> r instanceof io.helixstack.manifest.ManifestResult.Invalid)
+                    .map(r -> ((io.helixstack.manifest.ManifestResult.Invalid) r).report())
+                    .orElse(null);
+        } catch (InvalidInputException twoManifests) {
+            return twoManifests.getMessage();
         }
     }
 
@@ -152,6 +167,11 @@ public final class LocalBuildService implements BuildService {
             source = fetch(request.source(), appDir, log);
         } catch (FetchFailedException e) {
             return fail(request, e.getMessage());
+        }
+        if (manifestProblems(appDir) instanceof String problems) {
+            log.line("-----> The manifest is not valid:");
+            problems.lines().forEach(l -> log.line("       " + l));
+            return fail(request, problems);
         }
         Buildpack buildpack;
         String description;

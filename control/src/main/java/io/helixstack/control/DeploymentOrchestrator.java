@@ -154,7 +154,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             if (rollback) {
                 store.deployments().restoreState(deploymentId, before, "rollback failed: " + f.reason());
             } else {
-                fail(deploymentId, "health check failed: " + f.reason() + "; production still serves the previous deployment");
+                fail(deploymentId, f.reason() + "; production still serves the previous deployment");
             }
             return;
         }

@@ -50,14 +50,23 @@ final class InstanceLauncher {
             return new Launch.Started(staticServed(d, artifact));
         }
         platformLog.protect(d.id(), appEnv.values());
+        String defaultHealthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
+        WebProcess web;
+        switch (WebProcess.of(artifact, defaultHealthPath)) {
+            case WebProcess.Resolved.Unsupported u -> {
+                return new Launch.Failed(u.reason());
+            }
+            case WebProcess.Resolved.Ok ok -> web = ok.process();
+        }
+        // Precedence, lowest first: the buildpack's defaults, helix.yaml's env, the variables set with `helix env`.
         Map<String, String> env = new HashMap<>(artifact.metadata().env());
+        env.putAll(web.env());
         env.putAll(appEnv);
         env.put("HELIX_APP", d.app());
         env.put("HELIX_DEPLOYMENT", d.label());
-        String healthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
         runtime.prepare(artifact);
-        InstanceSpec spec = new InstanceSpec(d.id(), d.app(), WEB, artifact, artifact.metadata().startCommand(), env,
-                new HealthCheck(healthPath, config.healthTimeout()));
+        InstanceSpec spec = new InstanceSpec(d.id(), d.app(), WEB, artifact, web.command(), env,
+                new HealthCheck(web.healthPath(), config.healthTimeout()));
         Instance instance = runtime.deploy(spec);
         store.instances().started(instance.id(), d.id(), WEB, instance.endpoint().host(), instance.endpoint().port());
         note(d, "Starting " + d.label() + " instance " + instance.id() + " on " + instance.endpoint());
@@ -65,7 +74,7 @@ final class InstanceLauncher {
         if (readiness instanceof Readiness.NotReady notReady) {
             note(d, "Instance " + instance.id() + " of " + d.label() + " never became healthy: " + notReady.reason());
             stop(List.of(instance));
-            return new Launch.Failed(notReady.reason());
+            return new Launch.Failed("health check failed: " + notReady.reason());
         }
         return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.of(instance),
                 new Route.Upstreams(d.id(), d.app(), List.of(instance.endpoint()))));

@@ -221,6 +221,42 @@ class ControlApiIT {
     }
 
     @Test
+    void helixYamlDecidesTheWebCommandAndIsValidatedAtUpload() throws Exception {
+        json("POST", "/applications", "{\"name\":\"manifested\"}");
+        String manifest = """
+                name: manifested
+                version: 1
+                services:
+                  web:
+                    command: fake-serve from-manifest
+                    http_port: 3000
+                    healthcheck:
+                      path: /healthz
+                """;
+        HttpResponse<String> ok = send("POST", "/applications/manifested/deployments",
+                tarGz(java.util.Map.of("cmd.txt", "fake-serve from-buildpack", "helix.yaml", manifest)), "application/gzip", token);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+        awaitState(JSON.readTree(ok.body()).get("id").asText(), "live");
+        io.helixstack.plugin.api.Instance web = runtime.instances().stream().filter(i -> i.app().equals("manifested")).findFirst().orElseThrow();
+        HttpResponse<String> served = http.send(HttpRequest.newBuilder(URI.create("http://" + web.endpoint() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(served.body()).isEqualTo("from-manifest");
+
+        HttpResponse<String> bad = send("POST", "/applications/manifested/deployments",
+                tarGz(java.util.Map.of("cmd.txt", "fake-serve x", "helix.yaml", "name: manifested\nversion: 1\nservices:\n  web:\n    comand: x\n")),
+                "application/gzip", token);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("detail").asText()).contains("helix.yaml:5:5").contains("did you mean");
+
+        String withDb = manifest.replace("      path: /healthz\n", "      path: /healthz\n    env:\n      DATABASE_URL: ${db.URL}\n")
+                + "databases:\n  db:\n    type: postgresql\n    version: \"16\"\n";
+        HttpResponse<String> db = send("POST", "/applications/manifested/deployments",
+                tarGz(java.util.Map.of("cmd.txt", "fake-serve x", "helix.yaml", withDb)), "application/gzip", token);
+        JsonNode failed = awaitState(JSON.readTree(db.body()).get("id").asText(), "failed");
+        assertThat(failed.get("failure_reason").asText()).contains("managed databases");
+    }
+
+    @Test
     void envVarsRoundTripAndRejectBadKeys() throws Exception {
         json("POST", "/applications", "{\"name\":\"envs\"}");
         HttpResponse<String> set = json("PATCH", "/applications/envs/env", "{\"set\":{\"API_KEY\":\"abc\"}}");
@@ -315,14 +351,20 @@ class ControlApiIT {
     }
 
     private static byte[] tarGz(String name, String content) throws IOException {
+        return tarGz(java.util.Map.of(name, content));
+    }
+
+    private static byte[] tarGz(java.util.Map<String, String> files) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            byte[] data = content.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry e = new TarArchiveEntry(name, true);
-            e.setSize(data.length);
-            tar.putArchiveEntry(e);
-            tar.write(data);
-            tar.closeArchiveEntry();
+            for (var file : new java.util.TreeMap<>(files).entrySet()) {
+                byte[] data = file.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry e = new TarArchiveEntry(file.getKey(), true);
+                e.setSize(data.length);
+                tar.putArchiveEntry(e);
+                tar.write(data);
+                tar.closeArchiveEntry();
+            }
         }
         return bytes.toByteArray();
     }
