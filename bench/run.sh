@@ -58,12 +58,19 @@ run_wrk() { # $1 = url, $2 = host header -> "rps p99_ms"
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $2" "$1" 2>/dev/null | awk '
     /Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v}
     END {printf "%s %s\n", rps, p99}'; }
+WARMUP=${BENCH_WARMUP:-20s}
+echo "bench: warming up each path for $WARMUP (the JVM compiles its hot paths first)" >&2
+run_wrk "http://$upstream/" "$upstream" >/dev/null
+for target in "http://127.0.0.1:$http/ hello.localhost:$http" "http://127.0.0.1:$ngx/ hello.localhost"; do
+  # shellcheck disable=SC2086
+  set -- $target; wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $2" "$1" >/dev/null 2>&1
+done
 echo "bench: wrk direct / helix / nginx ($DURATION, $CONNECTIONS connections each)" >&2
 read -r d_rps d_p99 < <(run_wrk "http://$upstream/" "$upstream")
 read -r h_rps h_p99 < <(run_wrk "http://127.0.0.1:$http/" "hello.localhost:$http")
 read -r n_rps n_p99 < <(run_wrk "http://127.0.0.1:$ngx/" "hello.localhost")
 cat <<JSON
-{"machine": {"cores": $(nproc), "java": "$("$("$root/.mvn/find-jdk")/bin/java" -version 2>&1 | head -n1 | tr -d '"')"},
+{"machine": {"cores": $(nproc), "warmup": "$WARMUP", "java": "$("$("$root/.mvn/find-jdk")/bin/java" -version 2>&1 | head -n1 | tr -d '"')"},
  "deploy_first_s": $first_deploy, "deploy_s": $deploy, "rollback_s": $rollback, "restart_s": $restart,
  "proxy": {"duration": "$DURATION", "connections": $CONNECTIONS,
    "direct": {"rps": $d_rps, "p99_ms": $d_p99},
