@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import io.helixstack.store.EventOutbox;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -155,12 +156,12 @@ public final class NatsEventBus implements TransactionalEventBus {
 
     @Override
     public long publish(Handle handle, Event event) {
-        return Outbox.append(handle, event);
+        return EventOutbox.append(handle, event);
     }
 
     @Override
     public void publish(Event event) {
-        jdbi.useTransaction(h -> Outbox.append(h, event));
+        jdbi.useTransaction(h -> EventOutbox.append(h, event));
     }
 
     @Override

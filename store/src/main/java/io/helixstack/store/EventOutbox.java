@@ -13,13 +13,21 @@ public final class EventOutbox {
     public record StoredEvent(long id, String type, String deploymentId, String payload) {
     }
 
-    void append(Handle h, Event event) {
+    /**
+     * The one writer of the {@code events} table (the store's repositories and the bus both use it), in the caller's
+     * transaction.
+     *
+     * @return the event's outbox id
+     */
+    public static long append(Handle h, Event event) {
         try {
-            h.createUpdate("insert into events (type, deployment_id, payload) values (:type, :dep, cast(:payload as jsonb))")
+            return h.createUpdate("insert into events (type, deployment_id, payload) values (:type, :dep, cast(:payload as jsonb))")
                     .bind("type", event.type())
                     .bind("dep", event.deploymentId())
                     .bind("payload", Store.JSON.writeValueAsString(event))
-                    .execute();
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event not serialisable: " + event, e);
         }
