@@ -139,6 +139,7 @@ final class TarballReader {
                     throw invalid(entry, "is a symlink to \"" + link + "\", which resolves outside the archive root",
                             "links to files inside the archive");
                 }
+                refuseReplacingALink(entry, target);
                 Files.createDirectories(target.getParent());
                 Files.deleteIfExists(target);
                 Files.createSymbolicLink(target, Path.of(link));
@@ -149,6 +150,19 @@ final class TarballReader {
                     throw invalid(entry, "is a hard link to \"" + e.getLinkName() + "\", which is not a file earlier in the archive",
                             "hard links to regular files that come before them");
                 }
+                // The link name may pass through earlier symlinks whose chain leaves the root: judge the real file.
+                requireRealParents(entry, source);
+                if (!source.toRealPath().startsWith(root.toRealPath())) {
+                    throw invalid(entry, "is a hard link to \"" + e.getLinkName() + "\", which resolves outside the archive root",
+                            "hard links to files inside the archive");
+                }
+                // Copies count against the unpacked size like any file: otherwise many links to one big file are a bomb.
+                unpackedBytes += Files.size(source);
+                if (unpackedBytes > MAX_UNPACKED_BYTES) {
+                    throw invalid(entry, "takes the unpacked size over " + Sizes.human(MAX_UNPACKED_BYTES),
+                            "an application source that unpacks to at most " + Sizes.human(MAX_UNPACKED_BYTES));
+                }
+                refuseReplacingALink(entry, target);
                 Files.createDirectories(target.getParent());
                 // A copy, not a link: the artifact must not share inodes with anything that can change.
                 Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
@@ -161,6 +175,7 @@ final class TarballReader {
                 Files.createDirectories(target);
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
             } else if (e.isFile() && !e.isSparse()) {
+                refuseReplacingALink(entry, target);
                 Files.createDirectories(target.getParent());
                 Files.deleteIfExists(target);
                 copyBounded(entry, target);
@@ -181,6 +196,13 @@ final class TarballReader {
         }
 
         /** Entries are written into real directories only: a link made by an earlier entry must not redirect a later one. */
+        /** A later entry may not replace a symlink: that would hide a link the final check must see. */
+        private void refuseReplacingALink(String entry, Path target) {
+            if (Files.isSymbolicLink(target)) {
+                throw invalid(entry, "replaces an earlier symlink", "each path once, as one type");
+            }
+        }
+
         private void requireRealParents(String entry, Path target) {
             for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
                 if (Files.isSymbolicLink(p)) {

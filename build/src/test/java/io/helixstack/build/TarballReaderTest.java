@@ -94,6 +94,19 @@ class TarballReaderTest {
     }
 
     @Test
+    void hardlinkThroughAnEarlierSymlinkIsRejected() {
+        // A link name through a symlinked directory could lead anywhere on disk (a chain of such links left the root).
+        assertRejected(Tarballs.builder().dir("sub").file("sub/f.txt", "x").symlink("d", "sub").hardlink("leak", "d/f.txt").build(),
+                "entry \"leak\"", "a symlink made by an earlier entry");
+    }
+
+    @Test
+    void laterEntriesCannotReplaceASymlink() {
+        assertRejected(Tarballs.builder().dir("sub").symlink("d", "sub").file("d", "now a file").build(),
+                "entry \"d\"", "replaces an earlier symlink");
+    }
+
+    @Test
     void devicesAndFifosAreRejected() {
         assertRejected(Tarballs.builder().special("dev/null", TarConstants.LF_CHR).build(), "entry \"dev/null\"", "device or fifo");
         assertRejected(Tarballs.builder().special("disk", TarConstants.LF_BLK).build(), "entry \"disk\"", "device or fifo");

@@ -86,7 +86,14 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     /** New instances of the live deployment with the current environment; the old ones drain once the new are healthy. */
     public Deployment restart(Application app, Deployment live) {
         store.deployments().restartRequested(live.id());
-        workers.submit(() -> guarded(live.id(), () -> restartNow(app, live)));
+        workers.submit(() -> {
+            try {
+                restartNow(app, live);
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).addKeyValue("deployment", live.id()).log("Restart failed unexpectedly");
+                store.deployments().restartFinished(live.id(), "restart failed: " + e.getMessage());
+            }
+        });
         return live;
     }
 
@@ -96,6 +103,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      */
     public void recover() {
         int stale = store.instances().markAllStopped();
+        store.builds().failRunning("interrupted: HelixStack stopped during the build");
         for (Deployment d : store.deployments().listInStates(IN_FLIGHT)) {
             String reason = "interrupted: HelixStack stopped while this deployment was " + d.state().wireName() + "; deploy again";
             store.deployments().transition(d.id(), IN_FLIGHT, DeploymentState.FAILED, reason,
@@ -165,10 +173,18 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             Optional<Deployment> current = serving.live(d.app()).flatMap(store.deployments()::find);
             if (!rollback && current.isPresent() && current.get().number() > d.number() && current.get().state() == DeploymentState.LIVE) {
                 // A newer deployment went live while this one was starting: it must not take traffic back.
-                store.deployments().transition(deploymentId, Set.of(DeploymentState.DEPLOYING), DeploymentState.SUPERSEDED,
-                        "a newer deployment (" + current.get().label() + ") went live first", null);
+                String reason = "a newer deployment (" + current.get().label() + ") went live first";
+                store.deployments().transition(deploymentId, Set.of(DeploymentState.DEPLOYING), DeploymentState.SUPERSEDED, reason,
+                        new Event.DeploymentFailed(deploymentId, reason, clock.instant()));
                 replaced = Optional.of(next);
             } else {
+                // The record first: if it cannot be written, nothing in memory or in the proxy has changed yet.
+                try {
+                    store.deployments().promote(deploymentId, rollback);
+                } catch (RuntimeException e) {
+                    launcher.stop(next.instances());
+                    throw e;
+                }
                 serving.put(next);
                 Optional<UUID> previous = serving.makeLive(d.app(), deploymentId);
                 replaced = previous.filter(p -> !p.equals(deploymentId)).flatMap(p -> serving.get(p))
@@ -176,7 +192,6 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 replaced.ifPresent(old -> serving.remove(old.deploymentId()));
                 delivery.publishRoutes(serving.routeTable(config));
                 launcher.promote(next);
-                store.deployments().promote(deploymentId, rollback);
                 launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.productionHost(d.app()))
                         + " now serves it");
                 log.atInfo().addKeyValue("deployment", deploymentId).addKeyValue("app", d.app()).addKeyValue("rollback", rollback)
@@ -203,12 +218,22 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         Optional<ServingState.Served> old;
         switchLock.lock();
         try {
-            old = serving.get(live.id());
-            serving.put(fresh);
-            delivery.publishRoutes(serving.routeTable(config));
-            launcher.promote(fresh);
+            if (!serving.live(live.app()).equals(Optional.of(live.id()))) {
+                // Another deployment went live while the new instances started: they would serve nobody.
+                old = Optional.of(fresh);
+            } else {
+                old = serving.get(live.id());
+                serving.put(fresh);
+                delivery.publishRoutes(serving.routeTable(config));
+                launcher.promote(fresh);
+            }
         } finally {
             switchLock.unlock();
+        }
+        if (old.isPresent() && old.get() == fresh) {
+            launcher.stop(fresh.instances());
+            store.deployments().restartFinished(live.id(), "restart abandoned: another deployment went live meanwhile");
+            return;
         }
         old.filter(o -> !o.instances().isEmpty()).ifPresent(this::drainAndStop);
         store.deployments().restartFinished(live.id(), null);
@@ -224,14 +249,23 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         Application app = store.applications().byId(d.applicationId()).orElseThrow();
         InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app));
         if (launch instanceof InstanceLauncher.Launch.Started s) {
+            boolean overtaken;
             switchLock.lock();
             try {
-                serving.put(s.served());
-                serving.makeLive(d.app(), d.id());
-                delivery.publishRoutes(serving.routeTable(config));
-                launcher.promote(s.served());
+                // A deployment promoted since the start is newer than what the database said live at recovery.
+                overtaken = serving.live(d.app()).isPresent();
+                if (!overtaken) {
+                    serving.put(s.served());
+                    serving.makeLive(d.app(), d.id());
+                    delivery.publishRoutes(serving.routeTable(config));
+                    launcher.promote(s.served());
+                }
             } finally {
                 switchLock.unlock();
+            }
+            if (overtaken) {
+                launcher.stop(s.served().instances());
+                return;
             }
             launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart");
         } else if (launch instanceof InstanceLauncher.Launch.Failed f) {

@@ -68,13 +68,19 @@ final class InstanceLauncher {
         InstanceSpec spec = new InstanceSpec(d.id(), d.app(), WEB, artifact, web.command(), env,
                 new HealthCheck(web.healthPath(), config.healthTimeout()));
         Instance instance = runtime.deploy(spec);
-        store.instances().started(instance.id(), d.id(), WEB, instance.endpoint().host(), instance.endpoint().port());
-        note(d, "Starting " + d.label() + " instance " + instance.id() + " on " + instance.endpoint());
-        Readiness readiness = runtime.awaitReady(instance);
-        if (readiness instanceof Readiness.NotReady notReady) {
-            note(d, "Instance " + instance.id() + " of " + d.label() + " never became healthy: " + notReady.reason());
+        try {
+            store.instances().started(instance.id(), d.id(), WEB, instance.endpoint().host(), instance.endpoint().port());
+            note(d, "Starting " + d.label() + " instance " + instance.id() + " on " + instance.endpoint());
+            Readiness readiness = runtime.awaitReady(instance);
+            if (readiness instanceof Readiness.NotReady notReady) {
+                note(d, "Instance " + instance.id() + " of " + d.label() + " never became healthy: " + notReady.reason());
+                stop(List.of(instance));
+                return new Launch.Failed("health check failed: " + notReady.reason());
+            }
+        } catch (RuntimeException e) {
+            // Whatever went wrong, a started instance must not outlive its launch.
             stop(List.of(instance));
-            return new Launch.Failed("health check failed: " + notReady.reason());
+            return new Launch.Failed("could not start an instance: " + e.getMessage());
         }
         return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.of(instance),
                 new Route.Upstreams(d.id(), d.app(), List.of(instance.endpoint()))));

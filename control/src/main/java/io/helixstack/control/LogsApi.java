@@ -66,6 +66,10 @@ final class LogsApi {
         first.forEach(l -> events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l)))));
         long[] polls = {0};
         ScheduledFuture<?> poller = ctx.blockingTaskExecutor().scheduleWithFixedDelay(() -> {
+            // A reader that stopped reading gets nothing more queued until it has taken what it was sent.
+            if (!events.whenConsumed().isDone()) {
+                return;
+            }
             try {
                 for (RuntimeLogRepository.Line l : api.store.runtimeLogs().after(appId, last.get(), 500, filter)) {
                     if (!events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l))))) {
@@ -81,6 +85,7 @@ final class LogsApi {
             }
         }, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
         events.whenComplete().whenComplete((ok, err) -> poller.cancel(false));
+        ctx.log().whenComplete().thenRun(() -> poller.cancel(false));
         return ServerSentEvents.fromPublisher(events);
     }
 }

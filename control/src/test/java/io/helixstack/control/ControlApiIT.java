@@ -218,6 +218,16 @@ class ControlApiIT {
         JsonNode found = JSON.readTree(json("GET", "/applications/logged/logs?q=50%25_DONE&since=10m&deployment=main/1", null).body());
         assertThat(found.get("lines").findValuesAsText("line")).containsExactly("50%_done marker");
         assertThat(json("GET", "/applications/logged/logs?since=yesterday", null).statusCode()).isEqualTo(400);
+
+        // Live tail: a line ingested after the stream opened arrives as a server-sent event.
+        HttpResponse<java.util.stream.Stream<String>> tail = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/applications/logged/logs?follow=1&limit=1"))
+                .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(tail.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        logs.ingestLogs(List.of(new io.helixstack.plugin.api.LogRecord(java.time.Instant.now(), id, "web.1", "stdout", "tailed line")));
+        try (java.util.stream.Stream<String> lines = tail.body()) {
+            assertThat(lines.filter(l -> l.startsWith("data:")).anyMatch(l -> l.contains("tailed line"))).isTrue();
+        }
     }
 
     @Test

@@ -162,7 +162,7 @@ final class SupervisedInstance {
             // Nothing of the platform's own environment reaches the app: the map is replaced, not extended.
             builder.environment().clear();
             builder.environment().putAll(launch.env());
-            started = builder.start();
+            started = Spawner.start(builder);
         } catch (IOException e) {
             process = null;
             output.system("could not start: " + e.getMessage());

@@ -60,12 +60,13 @@ public final class HelixServer implements AutoCloseable {
                     ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
             DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock);
             toClose.push(orchestrator);
+            // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
+            orchestrator.recover();
             api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock);
             api.start();
             toClose.push(api);
 
             Credentials.ensure(config.home(), store.tokens(), store.tokens().defaultTeam(), "http://" + config.bind() + ":" + api.port());
-            orchestrator.recover();
             log.atInfo().addKeyValue("api", "http://" + config.bind() + ":" + api.port())
                     .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + proxy.port())
                     .addKeyValue("home", config.home()).log("HelixStack is up");

@@ -58,6 +58,13 @@ public final class BuildRepository {
         });
     }
 
+    /** After a crash: builds recorded as running ran in the process that died. */
+    public int failRunning(String reason) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "update builds set state = 'failed', failure_reason = :r, finished_at = :now where state = 'running'")
+                .bind("r", reason).bind("now", clock.instant().atOffset(ZoneOffset.UTC)).execute());
+    }
+
     /** Lines of the deployment's latest build with {@code seq > after}, in order. */
     public List<LogLine> logOfDeployment(UUID deploymentId, int after, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""

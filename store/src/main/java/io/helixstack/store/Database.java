@@ -40,17 +40,21 @@ public final class Database implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             stopLeftoverServer(dataDir);
+            String password = EmbeddedPassword.readOrCreate(dataDir.resolveSibling(EmbeddedPassword.FILE));
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // Used by zonky's own readiness check too; ignored while the server still trusts (first start).
+                    .setConnectConfig("password", password)
                     .start();
+            EmbeddedPassword.requireIt(pg.getPostgresDatabase(), dataDir, password);
             log.atInfo().addKeyValue("dataDir", dataDir).addKeyValue("port", pg.getPort()).log("Embedded PostgreSQL started");
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
-            return new Database(pool(url, "postgres", null), pg).migrate();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+            return new Database(pool(url, "postgres", password), pg).migrate();
+        } catch (IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
