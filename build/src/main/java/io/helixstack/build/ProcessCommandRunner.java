@@ -37,17 +37,28 @@ public final class ProcessCommandRunner implements CommandRunner {
     private final BuildLog log;
     private final String path;
     private final Optional<Path> nice;
+    private final Optional<BuildSandbox> sandbox;
+    private boolean unsandboxedNoted;
 
-    /** A runner for one build, using this JVM's PATH to find executables. */
+    /** A runner for one build, using this JVM's PATH to find executables, sandboxed when bubblewrap works here. */
     public ProcessCommandRunner(BuildLog log) {
-        this(log, Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"));
+        this(log, Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"), true);
     }
 
-    /** @param path the PATH searched for executables, and given to commands whose environment has none */
-    public ProcessCommandRunner(BuildLog log, String path) {
+    /**
+     * @param path    the PATH searched for executables, and given to commands whose environment has none
+     * @param sandbox run commands in bubblewrap when it is available (see {@link BuildSandbox})
+     */
+    public ProcessCommandRunner(BuildLog log, String path, boolean sandbox) {
         this.log = Objects.requireNonNull(log, "log");
         this.path = Objects.requireNonNull(path, "path");
         this.nice = find("nice");
+        this.sandbox = sandbox ? BuildSandboxes.shared(find("bwrap")) : Optional.empty();
+    }
+
+    /** Unsandboxed, with the given PATH (tests that script the environment). */
+    public ProcessCommandRunner(BuildLog log, String path) {
+        this(log, path, false);
     }
 
     @Override
@@ -65,10 +76,15 @@ public final class ProcessCommandRunner implements CommandRunner {
             log.line(INDENT + "! " + command.getFirst() + ": command not found on PATH");
             return NOT_FOUND;
         }
-        List<String> argv = new ArrayList<>();
-        nice.ifPresent(n -> argv.addAll(List.of(n.toString(), "-n", "10")));
-        argv.add(executable.get().toString());
-        argv.addAll(command.subList(1, command.size()));
+        List<String> plain = new ArrayList<>();
+        nice.ifPresent(n -> plain.addAll(List.of(n.toString(), "-n", "10")));
+        plain.add(executable.get().toString());
+        plain.addAll(command.subList(1, command.size()));
+        List<String> argv = sandbox.map(s -> s.wrap(plain, workDir, writable(workDir, env))).orElse(plain);
+        if (sandbox.isEmpty() && !unsandboxedNoted) {
+            unsandboxedNoted = true;
+            log.line(INDENT + "(bubblewrap is not available: build commands run without a sandbox; install bubblewrap)");
+        }
 
         ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().clear();
@@ -105,6 +121,18 @@ public final class ProcessCommandRunner implements CommandRunner {
             log.line(INDENT + "! " + String.join(" ", command) + " was interrupted");
             return 130;
         }
+    }
+
+    /** What a build command may write: its working tree, the build's HOME and the app's npm cache. */
+    private static List<Path> writable(Path workDir, Map<String, String> env) {
+        List<Path> dirs = new ArrayList<>(List.of(workDir));
+        for (String key : List.of("HOME", "npm_config_cache")) {
+            String dir = env.get(key);
+            if (dir != null && Files.isDirectory(Path.of(dir))) {
+                dirs.add(Path.of(dir));
+            }
+        }
+        return dirs;
     }
 
     private void pump(Process process) {

@@ -26,6 +26,20 @@ class ProcessCommandRunnerTest {
         assertThat(lines).containsExactlyInAnyOrder("       out", "       err");
     }
 
+    /** Build scripts are the app's code: they must not see the platform's files, only their own working dirs. */
+    @Test
+    void sandboxedCommandsSeeOnlyTheirOwnDirectories(@TempDir Path platformHome) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BuildSandboxes.shared(java.util.Optional.of(Path.of("/usr/bin/bwrap"))).isPresent(),
+                "bubblewrap is not usable here: the sandbox is not tested (install bubblewrap)");
+        java.nio.file.Files.writeString(platformHome.resolve("secret.key"), "top secret");
+        int read = runner.run(List.of("cat", platformHome.resolve("secret.key").toString()), work, Map.of(), Duration.ofSeconds(30));
+        assertThat(read).isNotZero();
+        assertThat(lines).noneMatch(l -> l.contains("top secret"));
+        int write = runner.run(List.of("sh", "-c", "echo built > out.txt"), work, Map.of(), Duration.ofSeconds(30));
+        assertThat(write).isZero();
+        assertThat(work.resolve("out.txt")).hasContent("built");
+    }
+
     @Test
     void argumentsAreNeverInterpretedByAShell() {
         runner.run(List.of("echo", "$HOME; rm -rf / && `id`"), work, Map.of(), Duration.ofSeconds(30));
@@ -35,7 +49,9 @@ class ProcessCommandRunnerTest {
     @Test
     void environmentHoldsOnlyWhatTheBuildPasses() {
         runner.run(List.of("env"), work, Map.of("PATH", "/usr/bin:/bin", "GREETING", "hi"), Duration.ofSeconds(30));
-        assertThat(lines).containsExactlyInAnyOrder("       PATH=/usr/bin:/bin", "       GREETING=hi");
+        // PWD is set by the sandbox's --chdir; it reveals nothing of the platform.
+        assertThat(lines).filteredOn(l -> !l.strip().startsWith("PWD="))
+                .containsExactlyInAnyOrder("       PATH=/usr/bin:/bin", "       GREETING=hi");
     }
 
     @Test
@@ -47,13 +63,15 @@ class ProcessCommandRunnerTest {
     @Test
     void timeoutKillsTheWholeProcessTree() {
         Instant start = Instant.now();
-        int code = runner.run(List.of("sh", "-c", "sleep 60 & echo $!; wait"), work, Map.of(), Duration.ofMillis(500));
+        // A marker argument finds the grandchild from outside, whatever PID namespace the sandbox gave it.
+        String marker = "61." + ProcessHandle.current().pid();
+        int code = runner.run(List.of("sh", "-c", "sleep " + marker + " & wait"), work, Map.of(), Duration.ofMillis(500));
 
         assertThat(code).isEqualTo(ProcessCommandRunner.TIMED_OUT);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         assertThat(lines).anyMatch(l -> l.contains("timed out"));
-        long child = Long.parseLong(lines.getFirst().strip());
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(h -> h.info().commandLine().map(c -> c.contains("sleep " + marker)).orElse(false)));
     }
 
     @Test
