@@ -31,6 +31,7 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new ProjectsApi(api))
                 .annotatedService(new DeploymentsApi(api, builds))
                 .annotatedService(new LogsApi(api))
+                .annotatedService(new RepositoryLinksApi(api)).annotatedService(new WebhooksApi(api))
                 .service("/openapi.json", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi))
                 .decorator(new TokenAuth(store.tokens()));
         this.server = sb.build();

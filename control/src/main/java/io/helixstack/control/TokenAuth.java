@@ -9,11 +9,17 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import io.helixstack.store.TokenRepository;
 import io.netty.util.AttributeKey;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** Every route but {@code GET /healthz} needs {@code Authorization: Bearer <token>}. */
+/**
+ * Every route but {@code GET /healthz} and the forge webhooks needs {@code Authorization: Bearer <token>}. A forge
+ * cannot send a bearer token; {@link WebhooksApi} authenticates each delivery by its signature instead.
+ */
 final class TokenAuth implements DecoratingHttpServiceFunction {
     static final AttributeKey<TokenRepository.Principal> PRINCIPAL = AttributeKey.valueOf(TokenAuth.class, "principal");
+
+    private static final Set<String> WEBHOOKS = Set.of("/webhooks/github", "/webhooks/gitlab", "/webhooks/bitbucket");
 
     private final TokenRepository tokens;
 
@@ -23,7 +29,7 @@ final class TokenAuth implements DecoratingHttpServiceFunction {
 
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-        if (ctx.path().equals("/healthz")) {
+        if (ctx.path().equals("/healthz") || WEBHOOKS.contains(ctx.path())) {
             return delegate.serve(ctx, req);
         }
         String header = req.headers().get("authorization");

@@ -21,6 +21,7 @@ public final class Store {
     private final RuntimeLogRepository runtimeLogs;
     private final InstanceRepository instances;
     private final EventOutbox events;
+    private final WebhookRepository webhooks;
 
     public Store(Jdbi jdbi, SecretBox secrets, Clock clock) {
         this.jdbi = jdbi;
@@ -33,6 +34,7 @@ public final class Store {
         this.envVars = new EnvVarRepository(jdbi, secrets);
         this.runtimeLogs = new RuntimeLogRepository(jdbi);
         this.instances = new InstanceRepository(jdbi, clock);
+        this.webhooks = new WebhookRepository(jdbi, secrets, clock);
     }
 
     public Jdbi jdbi() {
@@ -73,5 +75,9 @@ public final class Store {
 
     public EventOutbox events() {
         return events;
+    }
+
+    public WebhookRepository webhooks() {
+        return webhooks;
     }
 }
