@@ -116,6 +116,11 @@ final class ApiClient {
                 .header("Content-Type", "application/json")));
     }
 
+    /** Links the app to a repository for webhooks; the answer carries a generated webhook secret once. */
+    JsonNode linkRepository(String app, ObjectNode link) {
+        return call(request(appPath(app) + "/repository").PUT(json(link)).header("Content-Type", "application/json"));
+    }
+
     Deployment restart(String app) {
         return Deployment.of(call(request(appPath(app) + "/restart").POST(BodyPublishers.noBody())));
     }

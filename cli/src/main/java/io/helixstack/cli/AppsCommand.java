@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code helix apps}: every application with its URL, its live deployment and the state of its newest one. */
-@Command(name = "apps", description = "List applications.")
+@Command(name = "apps", description = "List applications.", subcommands = AppsLinkCommand.class)
 final class AppsCommand extends ApiCommand {
     @Override
     public Integer call() {

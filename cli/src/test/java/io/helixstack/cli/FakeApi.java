@@ -159,6 +159,11 @@ final class FakeApi implements AutoCloseable {
         failures.put(method + " " + path, problem(status, detail));
     }
 
+    /** A fixed answer for one route (its body must carry "status" too, as problems do). */
+    synchronized void answer(String method, String path, ObjectNode body) {
+        failures.put(method + " " + path, body);
+    }
+
     synchronized Scripted deployment(String id) {
         return deployments.get(id);
     }
