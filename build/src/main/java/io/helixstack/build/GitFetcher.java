@@ -20,6 +20,7 @@ import org.eclipse.jgit.transport.TagOpt;
  * that the deployment records what was really built even when a branch moves on afterwards.
  */
 final class GitFetcher {
+    static final int CLONE_STALL_SECONDS = 120;
     private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@]+@");
 
     private GitFetcher() {
@@ -27,9 +28,21 @@ final class GitFetcher {
 
     /** Clones into {@code dest} (which must not exist or be empty), checks out {@code ref} detached, and returns its sha. */
     static String checkout(Source.Git source, Path dest) throws FetchFailedException {
+        return checkout(source, dest, null);
+    }
+
+    /**
+     * As {@link #checkout(Source.Git, Path)}, authenticating with {@code accessToken} when given: HTTP basic auth with the
+     * token as password, which GitHub ({@code x-access-token}), GitLab and Bitbucket accept for their access tokens.
+     */
+    static String checkout(Source.Git source, Path dest, String accessToken) throws FetchFailedException {
         String url = redact(source.url());
         try (Git git = Git.cloneRepository()
                 .setURI(source.url())
+                .setCredentialsProvider(accessToken == null ? null
+                        : new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider("x-access-token", accessToken))
+                // Seconds without progress before a stalled server fails the build instead of holding it forever.
+                .setTimeout(CLONE_STALL_SECONDS)
                 .setDirectory(dest.toFile())
                 .setCloneAllBranches(true)
                 .setTagOption(TagOpt.FETCH_TAGS)

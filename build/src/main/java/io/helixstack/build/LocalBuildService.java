@@ -164,7 +164,7 @@ public final class LocalBuildService implements BuildService {
         log.line("-----> Fetching " + redacted(request.source()));
         Source source;
         try {
-            source = fetch(request.source(), appDir, log);
+            source = fetch(request.source(), appDir, log, request.gitAccessToken());
         } catch (FetchFailedException e) {
             return fail(request, e.getMessage());
         }
@@ -224,7 +224,7 @@ public final class LocalBuildService implements BuildService {
     }
 
     /** Puts the source into {@code appDir}; returns it with what was resolved (the commit of a git ref). */
-    private Source fetch(Source source, Path appDir, BuildLog log) throws IOException, FetchFailedException {
+    private Source fetch(Source source, Path appDir, BuildLog log, String gitAccessToken) throws IOException, FetchFailedException {
         switch (source) {
             case Source.Upload upload -> {
                 Path archive = uploads.find(upload.digest()).orElseThrow(() -> new FetchFailedException(
@@ -238,7 +238,7 @@ public final class LocalBuildService implements BuildService {
                 return source;
             }
             case Source.Git git -> {
-                String sha = GitFetcher.checkout(git, appDir);
+                String sha = GitFetcher.checkout(git, appDir, gitAccessToken);
                 log.line("-----> Checked out " + sha.substring(0, 7) + " (" + git.ref() + ")");
                 FileTrees.delete(appDir.resolve(".git"));
                 Optional<String> escaping = LinkCheck.firstEscapingLink(appDir);

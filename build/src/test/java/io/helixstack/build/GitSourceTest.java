@@ -111,6 +111,16 @@ class GitSourceTest {
     }
 
     @Test
+    void anAccessTokenIsOfferedToTheServerButNeverRecorded() {
+        BuildRequest request = new BuildRequest(UUID.randomUUID(), "site", new Source.Git(url, "main", null), Map.of(), log::add,
+                "tok-never-shown");
+        BuildOutcome.Succeeded ok = succeeded(service.build(request));
+        assertThat(ok.source()).isEqualTo(new Source.Git(url, "main", v2.name()));
+        assertThat(request.toString()).doesNotContain("tok-never-shown");
+        assertThat(log).noneMatch(l -> l.contains("tok-never-shown"));
+    }
+
+    @Test
     void credentialsInTheUrlNeverReachTheLog() {
         assertThat(GitFetcher.redact("https://user:s3cret@git.example.com/app.git@main"))
                 .isEqualTo("https://***@git.example.com/app.git@main");

@@ -134,8 +134,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             UUID buildId = store.builds().start(d.id(), d.source().describe());
             log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("app", d.app()).log("Building");
             Map<String, String> env = envOf(app);
+            String token = d.source() instanceof Source.Git ? store.webhooks().accessToken(app.id()).orElse(null) : null;
+            java.util.List<String> secrets = new java.util.ArrayList<>(env.values());
+            if (token != null) {
+                secrets.add(token);
+            }
             BuildOutcome outcome = builds.build(new BuildRequest(buildId, d.app(), d.source(), env,
-                    new BuildLogWriter(store.builds(), buildId, clock, env.values())));
+                    new BuildLogWriter(store.builds(), buildId, clock, secrets), token));
             switch (outcome) {
                 case BuildOutcome.Failed f -> {
                     store.builds().failed(buildId, d.id(), f.reason());

@@ -103,6 +103,13 @@ public final class WebhookRepository {
                 .findOne();
     }
 
+    /** The decrypted access token for cloning the application's private repository, if one is stored. */
+    public Optional<String> accessToken(UUID applicationId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select access_token_enc from repository_links where application_id = :a and access_token_enc is not null")
+                .bind("a", applicationId).mapTo(byte[].class).findOne()).map(secrets::open);
+    }
+
     /** Applications of every team linked to a repository with one of these keys, oldest link first. */
     public List<Linked> linkedTo(Collection<String> repositoryKeys) {
         if (repositoryKeys.isEmpty()) {
