@@ -38,6 +38,9 @@ final class ProblemHandler implements ServerErrorHandler {
             case ContentTooLargeException e -> problem(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                     "request body over " + ctx.maxRequestLength() + " bytes (expected: at most the configured upload limit)");
             case HttpStatusException e -> problem(e.httpStatus(), e.httpStatus().reasonPhrase());
+            // Two requests creating the same name at once: the database's unique constraint decides, and it is a conflict.
+            case Throwable t when uniqueViolation(t) -> problem(HttpStatus.CONFLICT,
+                    "that name is already taken (expected: a name not yet in use; another request may have just created it)");
             default -> {
                 log.atError().setCause(c).addKeyValue("path", ctx.path()).log("Unexpected error");
                 yield problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + c.getClass().getSimpleName()
@@ -74,6 +77,15 @@ final class ProblemHandler implements ServerErrorHandler {
         m.put("status", status.code());
         m.put("detail", detail);
         return m;
+    }
+
+    private static boolean uniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable t) {
