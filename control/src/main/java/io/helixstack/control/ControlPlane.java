@@ -7,6 +7,9 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.helixstack.plugin.api.BuildService;
 import io.helixstack.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,8 +21,18 @@ import java.util.Objects;
 public final class ControlPlane implements AutoCloseable {
     private final Server server;
 
+    /** A control plane with a registry of its own: {@code /metrics} then shows no proxy traffic. */
     public ControlPlane(InetSocketAddress bind, Store store, BuildService builds, DeploymentOrchestrator orchestrator, ControlConfig config,
                         java.time.Clock clock) {
+        this(bind, store, builds, orchestrator, config, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * @param metrics the server's registry, which the proxy records into: read by {@code /applications/{app}/metrics}, and
+     *                served at {@code /metrics} when it is a {@link PrometheusMeterRegistry}
+     */
+    public ControlPlane(InetSocketAddress bind, Store store, BuildService builds, DeploymentOrchestrator orchestrator, ControlConfig config,
+                        java.time.Clock clock, MeterRegistry metrics) {
         ApiContext api = new ApiContext(store, orchestrator, config, clock);
         byte[] openApi = openApiDocument();
         ServerBuilder sb = Server.builder()
@@ -31,6 +44,7 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new ProjectsApi(api))
                 .annotatedService(new DeploymentsApi(api, builds))
                 .annotatedService(new LogsApi(api))
+                .annotatedService(new MetricsApi(api, Objects.requireNonNull(metrics, "metrics")))
                 .annotatedService(new RepositoryLinksApi(api)).annotatedService(new WebhooksApi(api))
                 .service("/openapi.json", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi))
                 .decorator(new TokenAuth(store.tokens()));

@@ -18,6 +18,11 @@ import io.helixstack.store.Database;
 import io.helixstack.store.SecretBox;
 import io.helixstack.store.Store;
 import io.helixstack.testing.TestDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,6 +37,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -85,6 +92,7 @@ class ControlApiIT {
     DeploymentOrchestrator orchestrator;
     ControlPlane api;
     StoreLogSink logs;
+    final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     String token;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -104,7 +112,7 @@ class ControlApiIT {
         ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
-        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC());
+        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics);
         api.start();
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
     }
@@ -302,13 +310,62 @@ class ControlApiIT {
     }
 
     @Test
+    void proxyMetricsPerDeploymentAndPrometheusText() throws Exception {
+        json("POST", "/applications", "{\"name\":\"metered\"}");
+        JsonNode live = awaitState(upload("metered", "fake-serve v1"), "live");
+        String shortId = live.get("id").asText().substring(0, 8);
+        // Recorded the way delivery's ProxyMetrics names and tags them (the control plane cannot see that class).
+        Timer ok = Timer.builder(MetricsApi.REQUESTS).tags("app", "metered", "deployment", shortId, "status", "2xx")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+        for (int ms = 1; ms <= 100; ms++) {
+            ok.record(Duration.ofMillis(ms));
+        }
+        Timer.builder(MetricsApi.REQUESTS).tags("app", "metered", "deployment", shortId, "status", "4xx")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(metrics).record(Duration.ofMillis(3));
+        Counter.builder(MetricsApi.RESPONSE_BYTES).baseUnit("bytes").tags("app", "metered", "deployment", shortId)
+                .register(metrics).increment(1234);
+        AtomicInteger inFlight = new AtomicInteger(2);
+        Gauge.builder(MetricsApi.IN_FLIGHT, inFlight, AtomicInteger::get).tags("app", "metered", "deployment", shortId)
+                .register(metrics);
+
+        HttpResponse<String> r = json("GET", "/applications/metered/metrics", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode d = JSON.readTree(r.body()).get("deployments").get(0);
+        assertThat(d.get("deployment").asText()).isEqualTo(shortId);
+        assertThat(d.get("deployment_id").asText()).isEqualTo(live.get("id").asText());
+        assertThat(d.get("state").asText()).isEqualTo("live");
+        assertThat(d.get("requests").get("2xx").asLong()).isEqualTo(100);
+        assertThat(d.get("requests").get("4xx").asLong()).isEqualTo(1);
+        assertThat(d.get("requests_total").asLong()).isEqualTo(101);
+        assertThat(d.get("response_bytes").asLong()).isEqualTo(1234);
+        assertThat(d.get("in_flight").asInt()).isEqualTo(2);
+        // Histogram buckets are ~10% apart, so the interpolated quantiles land near the true ones, not on them.
+        assertThat(d.get("latency_ms").get("p50").asDouble()).isBetween(40.0, 60.0);
+        assertThat(d.get("latency_ms").get("p99").asDouble()).isBetween(85.0, 115.0);
+        assertThat(json("GET", "/applications/nope/metrics", null).statusCode()).isEqualTo(404);
+
+        assertThat(send("GET", "/metrics", null, null, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> text = send("GET", "/metrics", null, null, token);
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+        // Prometheus text format: comments, or a metric name, optional {labels}, and a value.
+        Pattern sample = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*})? \\S+( \\d+)?");
+        assertThat(text.body().lines().filter(l -> !l.isEmpty() && !l.startsWith("#")))
+                .isNotEmpty().allMatch(l -> sample.matcher(l).matches());
+        assertThat(text.body()).contains("helix_proxy_requests_seconds_count{app=\"metered\",deployment=\"" + shortId
+                + "\",status=\"2xx\"} 100");
+        assertThat(text.body()).contains("helix_proxy_response_bytes_total{app=\"metered\",deployment=\"" + shortId + "\"} 1234");
+    }
+
+    @Test
     void openApiListsEveryRoute() throws Exception {
         JsonNode doc = JSON.readTree(json("GET", "/openapi.json", null).body());
         assertThat(doc.get("paths").fieldNames()).toIterable().contains("/healthz", "/projects", "/projects/{id}",
                 "/projects/{id}/applications", "/projects/{id}/deployments", "/projects/{id}/deployments/{depId}/rollback",
                 "/projects/{id}/deployments/{depId}/restart", "/applications", "/applications/{app}/deployments",
                 "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
-                "/applications/{app}/logs", "/applications/{app}/env");
+                "/applications/{app}/logs", "/applications/{app}/env",
+                "/applications/{app}/metrics", "/metrics");
     }
 
     private String upload(String app, String command) throws Exception {

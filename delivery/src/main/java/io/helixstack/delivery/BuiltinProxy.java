@@ -6,6 +6,8 @@ import io.helixstack.plugin.api.DeliveryProvider;
 import io.helixstack.plugin.api.Endpoint;
 import io.helixstack.plugin.api.Route;
 import io.helixstack.plugin.api.RouteTable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -31,13 +33,21 @@ public final class BuiltinProxy implements DeliveryProvider, AutoCloseable {
     private final RouteResolver resolver = new RouteResolver(routes, inFlight);
     private final StaticSiteService sites = new StaticSiteService();
     private final UpstreamClients clients;
+    private final ProxyMetrics metrics;
     private final Server server;
 
+    /** A proxy whose request metrics stay in a private registry nobody reads: for tests and embedders without metrics. */
     public BuiltinProxy(DeliveryConfig config) {
+        this(config, new SimpleMeterRegistry());
+    }
+
+    /** A proxy recording per-deployment request metrics ({@code helix.proxy.*}) into {@code registry}. */
+    public BuiltinProxy(DeliveryConfig config, MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
+        this.metrics = new ProxyMetrics(Objects.requireNonNull(registry, "registry"));
         this.clients = new UpstreamClients(config);
         HostRoutingService service = new HostRoutingService(resolver, inFlight, new UpstreamProxyService(clients),
-                new WebSocketProxy(clients), sites, config.baseDomain());
+                new WebSocketProxy(clients), sites, metrics, config.baseDomain());
         this.server = Server.builder()
                 .http(new InetSocketAddress(config.bindAddress(), config.port()))
                 // Apps set their own Server header if they want one; ours would only advertise the proxy's version.
@@ -83,6 +93,7 @@ public final class BuiltinProxy implements DeliveryProvider, AutoCloseable {
         // re-create one, which the next publish drops again.
         resolver.retain(table);
         sites.retain(table);
+        metrics.retain(table);
         clients.retain(RouteResolver.endpointsOf(table));
         log.atInfo().addKeyValue("hosts", table.asMap().size()).log("Routes published");
     }

@@ -22,16 +22,18 @@ final class HostRoutingService extends SimpleDecoratingHttpService {
     private final UpstreamProxyService upstreams;
     private final WebSocketProxy webSockets;
     private final StaticSiteService sites;
+    private final ProxyMetrics metrics;
     private final String baseDomain;
 
     HostRoutingService(RouteResolver resolver, InFlightTracker inFlight, UpstreamProxyService upstreams,
-            WebSocketProxy webSockets, StaticSiteService sites, String baseDomain) {
+            WebSocketProxy webSockets, StaticSiteService sites, ProxyMetrics metrics, String baseDomain) {
         super(webSockets.protocol());
         this.resolver = resolver;
         this.inFlight = inFlight;
         this.upstreams = upstreams;
         this.webSockets = webSockets;
         this.sites = sites;
+        this.metrics = metrics;
         this.baseDomain = baseDomain;
     }
 
@@ -42,12 +44,17 @@ final class HostRoutingService extends SimpleDecoratingHttpService {
         return switch (resolver.resolve(host)) {
             case RouteResolver.NotFound notFound -> {
                 log.atDebug().addKeyValue("host", host).log("No route");
+                metrics.unrouted();
                 yield ErrorPages.notFound(host, baseDomain, req.headers());
             }
-            case RouteResolver.Site site -> upgrade
-                    ? HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.PLAIN_TEXT_UTF_8, "A static site has no WebSocket endpoint.")
-                    : sites.serve(ctx, req, site.route());
+            case RouteResolver.Site site -> {
+                metrics.track(ctx, site.route());
+                yield upgrade
+                        ? HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.PLAIN_TEXT_UTF_8, "A static site has no WebSocket endpoint.")
+                        : sites.serve(ctx, req, site.route());
+            }
             case RouteResolver.Proxied proxied -> {
+                metrics.track(ctx, proxied.route());
                 // The request log completes when both directions are done, or failed, or the WebSocket closed: one end()
                 // for every way a request can finish.
                 ctx.log().whenComplete().thenRun(() -> inFlight.end(proxied.endpoint()));

@@ -11,6 +11,7 @@ import io.helixstack.runtime.ProcessRuntimeDriver;
 import io.helixstack.store.Database;
 import io.helixstack.store.SecretBox;
 import io.helixstack.store.Store;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -51,8 +52,12 @@ public final class HelixServer implements AutoCloseable {
             ProcessRuntimeDriver runtime = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
             toClose.push(runtime::close);
 
+            // One registry for the whole server: the proxy records into it, the control plane reads and exposes it.
+            Metrics serverMetrics = new Metrics();
+            toClose.push(serverMetrics);
+            PrometheusMeterRegistry metrics = serverMetrics.registry;
             proxy = new BuiltinProxy(new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
-                    DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT));
+                    DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT), metrics);
             proxy.start();
             toClose.push(proxy);
 
@@ -62,7 +67,8 @@ public final class HelixServer implements AutoCloseable {
             toClose.push(orchestrator);
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
             orchestrator.recover();
-            api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock);
+            api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
+                    metrics);
             api.start();
             toClose.push(api);
 
