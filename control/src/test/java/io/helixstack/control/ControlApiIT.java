@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helixstack.build.LocalBuildService;
-import io.helixstack.build.ProcessCommandRunner;
 import io.helixstack.plugin.api.BuildContext;
 import io.helixstack.plugin.api.Buildpack;
 import io.helixstack.plugin.api.Detection;
@@ -14,10 +12,7 @@ import io.helixstack.plugin.api.Release;
 import io.helixstack.plugin.api.StepResult;
 import io.helixstack.plugin.tck.InMemoryDeliveryProvider;
 import io.helixstack.plugin.tck.InMemoryRuntimeDriver;
-import io.helixstack.store.Database;
-import io.helixstack.store.SecretBox;
 import io.helixstack.store.Store;
-import io.helixstack.testing.TestDatabase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -25,7 +20,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,47 +77,32 @@ class ControlApiIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     Path tmp;
-    TestDatabase testDb;
-    Database db;
     Store store;
     InMemoryRuntimeDriver runtime;
     InMemoryDeliveryProvider delivery;
-    DeploymentOrchestrator orchestrator;
     ControlPlane api;
     StoreLogSink logs;
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     String token;
     final HttpClient http = HttpClient.newHttpClient();
 
+    ControlPlaneFixture fixture;
+
     @BeforeAll
     void start(@TempDir Path dir) {
         tmp = dir;
-        testDb = TestDatabase.create();
-        db = Database.external(testDb.jdbcUrl());
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
-        logs = new StoreLogSink(store, Clock.systemUTC());
-        runtime = new InMemoryRuntimeDriver(logs);
-        delivery = new InMemoryDeliveryProvider();
-        LocalBuildService builds = new LocalBuildService(tmp.resolve("build"),
-                List.of(new CommandFileBuildpack(), new io.helixstack.build.StaticBuildpack()), ProcessCommandRunner::new, Clock.systemUTC());
-        ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(2));
-        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
-        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics);
-        api.start();
-        token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
+        fixture = new ControlPlaneFixture(dir, List.of(new CommandFileBuildpack(), new io.helixstack.build.StaticBuildpack()), metrics);
+        store = fixture.store;
+        logs = fixture.logs;
+        runtime = fixture.runtime;
+        delivery = fixture.delivery;
+        api = fixture.api;
+        token = fixture.token;
     }
 
     @AfterAll
     void stop() {
-        api.close();
-        orchestrator.close();
-        runtime.close();
-        logs.close();
-        db.close();
-        testDb.close();
+        fixture.close();
     }
 
     @Test

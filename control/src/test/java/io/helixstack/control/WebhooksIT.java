@@ -5,15 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helixstack.build.LocalBuildService;
-import io.helixstack.build.ProcessCommandRunner;
 import io.helixstack.plugin.tck.InMemoryDeliveryProvider;
 import io.helixstack.plugin.tck.InMemoryRuntimeDriver;
-import io.helixstack.store.Database;
-import io.helixstack.store.SecretBox;
 import io.helixstack.store.Store;
-import io.helixstack.testing.TestDatabase;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,47 +41,33 @@ class WebhooksIT {
     }
 
     Path tmp;
-    TestDatabase testDb;
-    Database db;
     Store store;
     InMemoryRuntimeDriver runtime;
     InMemoryDeliveryProvider delivery;
-    DeploymentOrchestrator orchestrator;
     ControlPlane api;
     StoreLogSink logs;
     ForgeClient client;
     final List<String> secretsHandedOut = new ArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
 
+    ControlPlaneFixture fixture;
+
     @BeforeAll
     void start(@TempDir Path dir) {
         tmp = dir;
-        testDb = TestDatabase.create();
-        db = Database.external(testDb.jdbcUrl());
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
-        logs = new StoreLogSink(store, Clock.systemUTC());
-        runtime = new InMemoryRuntimeDriver(logs);
-        delivery = new InMemoryDeliveryProvider();
-        LocalBuildService builds = new LocalBuildService(tmp.resolve("build"), List.of(new ControlApiIT.CommandFileBuildpack()),
-                ProcessCommandRunner::new, Clock.systemUTC());
-        ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(2));
-        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
-        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC());
-        api.start();
-        client = new ForgeClient(api::port, store.tokens().create(store.tokens().defaultTeam(), "test", "owner"));
+        fixture = new ControlPlaneFixture(dir, List.of(new ControlApiIT.CommandFileBuildpack()),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        store = fixture.store;
+        logs = fixture.logs;
+        runtime = fixture.runtime;
+        delivery = fixture.delivery;
+        api = fixture.api;
+        client = new ForgeClient(api::port, fixture.token);
     }
 
     @AfterAll
     void stop() {
-        api.close();
-        orchestrator.close();
-        runtime.close();
-        logs.close();
-        db.close();
-        testDb.close();
+        fixture.close();
     }
 
     @Test
@@ -392,7 +370,7 @@ class WebhooksIT {
     private String servedBody(String app) throws Exception {
         UUID live = store.applications().liveDeployment(store.applications().all().stream()
                 .filter(a -> a.name().value().equals(app)).findFirst().orElseThrow().id(), "production").orElseThrow();
-        io.helixstack.plugin.api.Instance web = orchestrator.instancesOf(live).getFirst();
+        io.helixstack.plugin.api.Instance web = fixture.orchestrator.instancesOf(live).getFirst();
         return http.send(HttpRequest.newBuilder(URI.create("http://" + web.endpoint() + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

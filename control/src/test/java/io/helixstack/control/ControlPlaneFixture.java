@@ -1,0 +1,61 @@
+package io.helixstack.control;
+
+import io.helixstack.build.LocalBuildService;
+import io.helixstack.build.ProcessCommandRunner;
+import io.helixstack.plugin.api.Buildpack;
+import io.helixstack.plugin.tck.InMemoryDeliveryProvider;
+import io.helixstack.plugin.tck.InMemoryRuntimeDriver;
+import io.helixstack.store.Database;
+import io.helixstack.store.SecretBox;
+import io.helixstack.store.Store;
+import io.helixstack.testing.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The control plane as the API tests meet it: real PostgreSQL (a database of its own), the real build service with
+ * the given buildpacks, the in-memory runtime and delivery fakes, and the API on a free port of 127.0.0.1.
+ */
+final class ControlPlaneFixture implements AutoCloseable {
+    final TestDatabase testDb = TestDatabase.create();
+    final Database db = Database.external(testDb.jdbcUrl());
+    final Store store;
+    final StoreLogSink logs;
+    final InMemoryRuntimeDriver runtime;
+    final InMemoryDeliveryProvider delivery = new InMemoryDeliveryProvider();
+    final DeploymentOrchestrator orchestrator;
+    final ControlPlane api;
+    /** An owner token of the default team. */
+    final String token;
+
+    ControlPlaneFixture(Path tmp, List<Buildpack> buildpacks, MeterRegistry metrics) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
+        logs = new StoreLogSink(store, Clock.systemUTC());
+        runtime = new InMemoryRuntimeDriver(logs);
+        LocalBuildService builds = new LocalBuildService(tmp.resolve("build"), buildpacks, ProcessCommandRunner::new, Clock.systemUTC());
+        // Small limits so tests reach them quickly: 64 KiB uploads, 2 s health checks.
+        ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
+        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics);
+        api.start();
+        token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        orchestrator.close();
+        runtime.close();
+        logs.close();
+        db.close();
+        testDb.close();
+    }
+}
