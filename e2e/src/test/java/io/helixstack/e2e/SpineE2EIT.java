@@ -204,6 +204,25 @@ class SpineE2EIT {
 
     @Test
     @Order(8)
+    void logsAndMetricsComeFromTheRealTraffic() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("hello").statusCode()).isEqualTo(200);
+        }
+        HelixProcesses.Result logs = HelixProcesses.cli(home, Duration.ofMinutes(1), "logs", "--app", "hello", "--lines", "500");
+        assertThat(logs.exit()).as(logs.toString()).isZero();
+        assertThat(logs.out()).contains("listening on http://127.0.0.1:").contains("Promoted main/1");
+
+        JsonNode metrics = JSON.readTree(api("/applications/hello/metrics"));
+        long served = 0;
+        for (JsonNode d : metrics.get("deployments")) {
+            served += d.get("requests_total").asLong();
+        }
+        assertThat(served).as(metrics.toString()).isGreaterThanOrEqualTo(20);
+        assertThat(api("/metrics")).contains("helix_proxy_requests_seconds_count{app=\"hello\"");
+    }
+
+    @Test
+    @Order(9)
     void badInputGetsOneClearLineAndANonZeroExit() throws Exception {
         HelixProcesses.Result badName = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy",
                 HelixProcesses.ROOT.resolve("examples/hello-node").toString(), "--app", "Not_Valid");
@@ -218,7 +237,7 @@ class SpineE2EIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void sigtermStopsThePlatformAndEveryAppItRuns() throws Exception {
         server.destroy();
         assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the server stops within 60 s of SIGTERM").isTrue();
@@ -237,6 +256,13 @@ class SpineE2EIT {
                 .header("authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
+    }
+
+    private String api(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                .header("authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.body();
     }
 
     private static JsonNode find(JsonNode deployments, String label) {
