@@ -4,7 +4,6 @@ import io.helixstack.domain.Event;
 import io.helixstack.plugin.api.DeadLetter;
 import io.helixstack.plugin.api.EventBus;
 import io.helixstack.plugin.api.EventHandler;
-import io.helixstack.plugin.api.EventTypes;
 import io.helixstack.plugin.api.RetryPolicy;
 import io.helixstack.plugin.api.Subscription;
 import io.nats.client.Connection;
@@ -30,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import io.helixstack.store.EventOutbox;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,24 +153,13 @@ public final class NatsEventBus implements TransactionalEventBus {
     }
 
     @Override
-    public long publish(Handle handle, Event event) {
-        return EventOutbox.append(handle, event);
-    }
-
-    @Override
     public void publish(Event event) {
         jdbi.useTransaction(h -> EventOutbox.append(h, event));
     }
 
     @Override
     public Subscription subscribe(String consumer, Set<Class<? extends Event>> types, EventHandler handler) {
-        EventBus.requireConsumerName(consumer);
-        Set<Class<? extends Event>> wanted = EventBus.requireTypes(types);
-        Objects.requireNonNull(handler, "handler");
-        if (closed.get()) {
-            throw new IllegalStateException("bus closed (expected: subscribe before close())");
-        }
-        List<String> wireTypes = wanted.stream().map(EventTypes::wireName).sorted().toList();
+        List<String> wireTypes = Subscribing.wireTypes(consumer, types, handler, closed.get());
         ConsumerConfiguration.Builder config = ConsumerConfiguration.builder()
                 .durable(consumer)
                 .ackPolicy(AckPolicy.Explicit)

@@ -2,9 +2,7 @@ package io.helixstack.bus;
 
 import io.helixstack.domain.Event;
 import io.helixstack.plugin.api.DeadLetter;
-import io.helixstack.plugin.api.EventBus;
 import io.helixstack.plugin.api.EventHandler;
-import io.helixstack.plugin.api.EventTypes;
 import io.helixstack.plugin.api.RetryPolicy;
 import io.helixstack.plugin.api.Subscription;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import io.helixstack.store.EventOutbox;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,24 +100,14 @@ public final class PostgresEventBus implements TransactionalEventBus {
     }
 
     @Override
-    public long publish(Handle handle, Event event) {
-        return EventOutbox.append(handle, event);
-    }
-
-    @Override
     public void publish(Event event) {
         jdbi.useTransaction(h -> EventOutbox.append(h, event));
     }
 
     @Override
     public Subscription subscribe(String consumer, Set<Class<? extends Event>> types, EventHandler handler) {
-        EventBus.requireConsumerName(consumer);
-        Set<Class<? extends Event>> wanted = EventBus.requireTypes(types);
-        Objects.requireNonNull(handler, "handler");
-        if (closed.get()) {
-            throw new IllegalStateException("bus closed (expected: subscribe before close())");
-        }
-        deliveries.register(consumer, wanted.stream().map(EventTypes::wireName).sorted().toList());
+        List<String> wireTypes = Subscribing.wireTypes(consumer, types, handler, closed.get());
+        deliveries.register(consumer, wireTypes);
         PostgresSubscription subscription = new PostgresSubscription(consumer, deliveries, handler, settings, scheduler, this::detach);
         subscriptions.add(subscription);
         notifier.add(subscription.waker());

@@ -11,5 +11,7 @@ import org.jdbi.v3.core.Handle;
 public interface TransactionalEventBus extends EventBus {
 
     /** Writes {@code event} into the outbox through {@code handle}, in its open transaction; returns the event id. */
-    long publish(Handle handle, Event event);
+    default long publish(Handle handle, Event event) {
+        return io.helixstack.store.EventOutbox.append(handle, event);
+    }
 }
