@@ -18,6 +18,7 @@ public final class TokenRepository {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final java.time.Duration LAST_USED_RESOLUTION = java.time.Duration.ofMinutes(1);
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -55,12 +56,23 @@ public final class TokenRepository {
         if (token == null || !token.startsWith("hx_") || token.length() > 100) {
             return Optional.empty();
         }
-        return jdbi.withHandle(h -> h.createQuery(
-                        "update api_tokens set last_used_at = :now where token_sha256 = :hash returning id, team_id, name, role")
-                .bind("now", clock.instant().atOffset(java.time.ZoneOffset.UTC)).bind("hash", sha256(token))
-                .map((rs, ctx) -> new Principal(rs.getObject("id", UUID.class), rs.getObject("team_id", UUID.class),
-                        rs.getString("name"), rs.getString("role")))
-                .findOne());
+        // A read on every request; the last-use time is written at most once a minute, not on every CLI poll.
+        return jdbi.withHandle(h -> h.createQuery("select id, team_id, name, role, last_used_at from api_tokens where token_sha256 = :hash")
+                .bind("hash", sha256(token))
+                .map((rs, ctx) -> new Row(new Principal(rs.getObject("id", UUID.class), rs.getObject("team_id", UUID.class),
+                        rs.getString("name"), rs.getString("role")), rs.getTimestamp("last_used_at")))
+                .findOne()
+                .map(row -> {
+                    if (row.lastUsed() == null || row.lastUsed().toInstant().isBefore(clock.instant().minus(LAST_USED_RESOLUTION))) {
+                        h.createUpdate("update api_tokens set last_used_at = :now where id = :id")
+                                .bind("now", clock.instant().atOffset(java.time.ZoneOffset.UTC)).bind("id", row.principal().tokenId())
+                                .execute();
+                    }
+                    return row.principal();
+                }));
+    }
+
+    private record Row(Principal principal, java.sql.Timestamp lastUsed) {
     }
 
     static String sha256(String s) {

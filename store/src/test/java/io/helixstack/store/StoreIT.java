@@ -53,6 +53,15 @@ class StoreIT {
         assertThat(store.tokens().verify(token + "x")).isEmpty();
         List<String> stored = store.jdbi().withHandle(h -> h.createQuery("select token_sha256 from api_tokens").mapTo(String.class).list());
         assertThat(stored).doesNotContain(token).contains(TokenRepository.sha256(token));
+
+        // The last use is recorded, but not rewritten by every request within the resolution.
+        java.util.function.Supplier<java.sql.Timestamp> lastUsed = () -> store.jdbi().withHandle(h -> h.createQuery(
+                "select last_used_at from api_tokens where token_sha256 = :h").bind("h", TokenRepository.sha256(token))
+                .mapTo(java.sql.Timestamp.class).one());
+        java.sql.Timestamp first = lastUsed.get();
+        assertThat(first).isNotNull();
+        store.tokens().verify(token);
+        assertThat(lastUsed.get()).isEqualTo(first);
     }
 
     @Test
