@@ -17,6 +17,7 @@ work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 api=$(free_port); http=$(free_port); ngx=$(free_port)
 export HELIX_HOME=$work/home HELIX_API_PORT=$api HELIX_HTTP_PORT=$http
+export HELIX_PROXY_METRICS=${BENCH_PROXY_METRICS:-on}   # off: the proxy records no request metrics (see proxy-metrics.sh)
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
@@ -72,7 +73,7 @@ read -r n_rps n_p99 < <(run_wrk "http://127.0.0.1:$ngx/" "hello.localhost")
 cat <<JSON
 {"machine": {"cores": $(nproc), "warmup": "$WARMUP", "java": "$("$("$root/.mvn/find-jdk")/bin/java" -version 2>&1 | head -n1 | tr -d '"')"},
  "deploy_first_s": $first_deploy, "deploy_s": $deploy, "rollback_s": $rollback, "restart_s": $restart,
- "proxy": {"duration": "$DURATION", "connections": $CONNECTIONS,
+ "proxy": {"duration": "$DURATION", "connections": $CONNECTIONS, "metrics": "$HELIX_PROXY_METRICS",
    "direct": {"rps": $d_rps, "p99_ms": $d_p99},
    "helix": {"rps": $h_rps, "p99_ms": $h_p99},
    "nginx": {"rps": $n_rps, "p99_ms": $n_p99}}}

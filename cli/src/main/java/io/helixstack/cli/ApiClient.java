@@ -125,6 +125,12 @@ final class ApiClient {
         return Deployment.of(call(request(appPath(app) + "/restart").POST(BodyPublishers.noBody())));
     }
 
+    /** The app's metrics per deployment: since routed, or over {@code window} (e.g. {@code 1h}) when given. */
+    JsonNode metrics(String app, String window) {
+        String query = window == null ? "" : "?window=" + java.net.URLEncoder.encode(window, java.nio.charset.StandardCharsets.UTF_8);
+        return call(request(appPath(app) + "/metrics" + query).GET());
+    }
+
     List<LogLine> logs(String app, int limit) {
         JsonNode answer = call(request(appPath(app) + "/logs?limit=" + limit).GET());
         return list(answer.path("lines"), LogLine::of);

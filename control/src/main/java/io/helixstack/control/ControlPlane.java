@@ -33,7 +33,17 @@ public final class ControlPlane implements AutoCloseable {
      */
     public ControlPlane(InetSocketAddress bind, Store store, BuildService builds, DeploymentOrchestrator orchestrator, ControlConfig config,
                         java.time.Clock clock, MeterRegistry metrics) {
+        this(bind, store, builds, orchestrator, config, clock, metrics, null);
+    }
+
+    /** @param sampler the metrics sampler whose latest CPU and memory readings the metrics API shows, or null */
+    public ControlPlane(InetSocketAddress bind, Store store, BuildService builds, DeploymentOrchestrator orchestrator, ControlConfig config,
+                        java.time.Clock clock, MeterRegistry metrics, MetricsSampler sampler) {
         ApiContext api = new ApiContext(store, orchestrator, config, clock);
+        if (sampler != null) {
+            AlertMonitor alerts = new AlertMonitor(store, sampler.platformLog(), clock);
+            sampler.afterEachSample(alerts::check);
+        }
         byte[] openApi = openApiDocument();
         ServerBuilder sb = Server.builder()
                 .http(bind)
@@ -44,7 +54,8 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new ProjectsApi(api))
                 .annotatedService(new DeploymentsApi(api, builds))
                 .annotatedService(new LogsApi(api))
-                .annotatedService(new MetricsApi(api, Objects.requireNonNull(metrics, "metrics")))
+                .annotatedService(new MetricsApi(api, Objects.requireNonNull(metrics, "metrics"), sampler))
+                .annotatedService(new AlertsApi(api))
                 .annotatedService(new RepositoryLinksApi(api)).annotatedService(new WebhooksApi(api))
                 .service("/openapi.json", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi))
                 .decorator(new TokenAuth(store.tokens()));

@@ -321,6 +321,16 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
     }
 
+    /** Every deployment served now, with its instances (none for a static one). */
+    List<ServingState.Served> served() {
+        switchLock.lock();
+        try {
+            return serving.all();
+        } finally {
+            switchLock.unlock();
+        }
+    }
+
     /** Artifact metadata a deployment was built into, if it was. */
     public Optional<ArtifactMetadata> artifactMetadata(Deployment d) {
         return artifactOf(d).map(Artifact::metadata);

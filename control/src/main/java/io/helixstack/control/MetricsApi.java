@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import io.helixstack.domain.Application;
@@ -14,10 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.helixstack.store.MetricRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,19 +46,26 @@ final class MetricsApi {
     record Latency(double p50, double p95, double p99) {
     }
 
-    record DeploymentMetrics(String deployment, UUID deploymentId, String state, Map<String, Long> requests, long requestsTotal,
-                             Latency latencyMs, long responseBytes, int inFlight) {
+    /** CPU (percent of one core), resident memory and restarts of a deployment's instances. */
+    record Resources(double cpuPercent, long memoryBytes, Integer instances, int restarts, Instant sampledAt) {
     }
 
-    record AppMetrics(String app, List<DeploymentMetrics> deployments) {
+    record DeploymentMetrics(String deployment, UUID deploymentId, String state, Map<String, Long> requests, long requestsTotal,
+                             Latency latencyMs, long responseBytes, int inFlight, Resources resources) {
+    }
+
+    /** {@code window} null: counts since each deployment was routed; otherwise the sampled window ending now. */
+    record AppMetrics(String app, String window, Instant since, List<DeploymentMetrics> deployments) {
     }
 
     private final ApiContext api;
     private final MeterRegistry registry;
+    private final MetricsSampler sampler;
 
-    MetricsApi(ApiContext api, MeterRegistry registry) {
+    MetricsApi(ApiContext api, MeterRegistry registry, MetricsSampler sampler) {
         this.api = api;
         this.registry = registry;
+        this.sampler = sampler;
     }
 
     @Get("/metrics")
@@ -65,36 +77,120 @@ final class MetricsApi {
         return HttpResponse.of(HttpStatus.OK, PROMETHEUS_TEXT, prometheus.scrape());
     }
 
-    /** Deployments the proxy has served since they were routed; a deployment's series end when it leaves the table. */
+    /**
+     * Without {@code window}: the deployments the proxy serves, counted since they were routed, with the latest CPU and
+     * memory sample. With {@code window} (e.g. {@code 15m}, {@code 24h}): every deployment that was sampled in that
+     * window, from the stored samples, so it covers redeploys and restarts of the server.
+     */
     @Get("/applications/{app}/metrics")
-    public HttpResponse application(@Param("app") String appName) {
+    public HttpResponse application(@Param("app") String appName, @Param("window") @Default("") String windowParam) {
         Application app = api.application(appName);
+        Duration window = TimeParam.duration("window", windowParam);
         String name = app.name().value();
         Map<String, Deployment> byShortId = new HashMap<>();
         api.store.deployments().listByApplication(app.id(), 10_000).forEach(d -> byShortId.putIfAbsent(d.shortId(), d));
+        List<DeploymentMetrics> out = window == null ? live(name, byShortId) : windowed(app, window, byShortId);
+        // Newest first, like the deployments list.
+        out.sort(Comparator.comparing((DeploymentMetrics m) -> byShortId.containsKey(m.deployment())
+                ? byShortId.get(m.deployment()).number() : -1).reversed());
+        Instant since = window == null ? null : api.clock().instant().minus(window);
+        return ApiJson.ok(new AppMetrics(name, window == null ? null : windowParam.strip(), since, out));
+    }
+
+    private List<DeploymentMetrics> live(String name, Map<String, Deployment> byShortId) {
         Map<String, List<Timer>> timers = registry.find(REQUESTS).tag("app", name).timers().stream()
                 .collect(Collectors.groupingBy(t -> t.getId().getTag("deployment")));
         TreeSet<String> served = new TreeSet<>(timers.keySet());
         registry.find(IN_FLIGHT).tag("app", name).meters().forEach(m -> served.add(m.getId().getTag("deployment")));
+        Map<String, MetricsSampler.Usage> usage = new HashMap<>();
+        if (sampler != null) {
+            byShortId.forEach((shortId, d) -> sampler.usage(d.id()).ifPresent(u -> {
+                usage.put(shortId, u);
+                served.add(shortId);
+            }));
+        }
         List<DeploymentMetrics> out = new ArrayList<>();
         for (String shortId : served) {
-            Deployment d = byShortId.get(shortId);
-            out.add(deployment(name, shortId, d, timers.getOrDefault(shortId, List.of())));
+            out.add(deployment(name, shortId, byShortId.get(shortId), timers.getOrDefault(shortId, List.of()), usage.get(shortId)));
         }
-        // Newest first, like the deployments list.
-        out.sort(Comparator.comparing((DeploymentMetrics m) -> byShortId.containsKey(m.deployment())
-                ? byShortId.get(m.deployment()).number() : -1).reversed());
-        return ApiJson.ok(new AppMetrics(name, out));
+        return out;
     }
 
-    private DeploymentMetrics deployment(String app, String shortId, Deployment d, List<Timer> timers) {
+    private List<DeploymentMetrics> windowed(Application app, Duration window, Map<String, Deployment> byShortId) {
+        Map<UUID, Window> byDeployment = new LinkedHashMap<>();
+        for (MetricRepository.Point p : api.store.metrics().since(app.id(), api.clock().instant().minus(window))) {
+            byDeployment.computeIfAbsent(p.deploymentId(), id -> new Window()).add(p);
+        }
+        double seconds = window.toMillis() / 1000.0;
+        List<DeploymentMetrics> out = new ArrayList<>();
+        byDeployment.forEach((id, w) -> {
+            String shortId = Deployment.shortId(id);
+            Deployment d = byShortId.get(shortId);
+            Resources resources = w.memoryAt == null ? null
+                    : new Resources(Math.round(w.cpuSeconds / seconds * 1000) / 10.0, w.memoryBytes, null, w.restarts, w.memoryAt);
+            out.add(new DeploymentMetrics(shortId, id, d == null ? null : d.state().wireName(), w.requests,
+                    w.requests.values().stream().mapToLong(Long::longValue).sum(), fromBuckets(w.cumulative()),
+                    (long) w.bytes, w.inFlight, resources));
+        });
+        return out;
+    }
+
+    /** One deployment's stored points of a window, summed. */
+    private static final class Window {
+        final Map<String, Long> requests = new TreeMap<>();
+        final TreeMap<Double, Double> buckets = new TreeMap<>();
+        double bytes;
+        double cpuSeconds;
+        int restarts;
+        int inFlight;
+        long memoryBytes;
+        Instant memoryAt;
+
+        void add(MetricRepository.Point p) {
+            switch (p.name()) {
+                case MetricsSampler.REQUEST_DURATION -> {
+                    long count = p.counts().stream().mapToLong(Long::longValue).sum();
+                    requests.merge(p.attributes().getOrDefault("status", "unknown"), count, Long::sum);
+                    for (int i = 0; i < p.counts().size(); i++) {
+                        double bound = i < p.bounds().size() ? p.bounds().get(i) : Double.POSITIVE_INFINITY;
+                        buckets.merge(bound, (double) p.counts().get(i), Double::sum);
+                    }
+                }
+                case MetricsSampler.RESPONSE_BYTES -> bytes += p.value();
+                case MetricsSampler.CPU_TIME -> cpuSeconds += p.value();
+                case MetricsSampler.RESTARTS -> restarts += (int) p.value();
+                case MetricsSampler.IN_FLIGHT -> inFlight = (int) p.value();
+                case MetricsSampler.MEMORY -> {
+                    memoryBytes = (long) p.value();
+                    memoryAt = p.at();
+                }
+                default -> {
+                    // a point of a newer server, unknown here
+                }
+            }
+        }
+
+        TreeMap<Double, Double> cumulative() {
+            TreeMap<Double, Double> cumulative = new TreeMap<>();
+            double sum = 0;
+            for (Map.Entry<Double, Double> b : buckets.entrySet()) {
+                sum += b.getValue();
+                cumulative.put(b.getKey(), sum);
+            }
+            return cumulative;
+        }
+    }
+
+    private DeploymentMetrics deployment(String app, String shortId, Deployment d, List<Timer> timers, MetricsSampler.Usage usage) {
         Map<String, Long> byStatus = new TreeMap<>();
         timers.forEach(t -> byStatus.put(t.getId().getTag("status"), t.count()));
         Counter bytes = registry.find(RESPONSE_BYTES).tags("app", app, "deployment", shortId).counter();
         Gauge inFlight = registry.find(IN_FLIGHT).tags("app", app, "deployment", shortId).gauge();
         return new DeploymentMetrics(shortId, d == null ? null : d.id(), d == null ? null : d.state().wireName(), byStatus,
                 byStatus.values().stream().mapToLong(Long::longValue).sum(), latency(timers),
-                bytes == null ? 0 : (long) bytes.count(), inFlight == null ? 0 : (int) inFlight.value());
+                bytes == null ? 0 : (long) bytes.count(), inFlight == null ? 0 : (int) inFlight.value(),
+                usage == null ? null : new Resources(usage.cpuPercent(), usage.memoryBytes(), usage.instances(), usage.restarts(),
+                        usage.at()));
     }
 
     /**
@@ -110,7 +206,7 @@ final class MetricsApi {
             }
         }
         if (!cumulative.isEmpty() && cumulative.lastEntry().getValue() > 0) {
-            return new Latency(quantile(cumulative, 0.5), quantile(cumulative, 0.95), quantile(cumulative, 0.99));
+            return fromBuckets(cumulative);
         }
         Timer busiest = timers.stream().max(Comparator.comparingLong(Timer::count)).orElse(null);
         if (busiest == null || busiest.count() == 0) {
@@ -121,6 +217,14 @@ final class MetricsApi {
             p.put(v.percentile(), round(v.value(TimeUnit.MILLISECONDS)));
         }
         return new Latency(p.getOrDefault(0.5, Double.NaN), p.getOrDefault(0.95, Double.NaN), p.getOrDefault(0.99, Double.NaN));
+    }
+
+    /** p50/p95/p99 of cumulative bucket counts by upper bound (ms); null when there was no observation. */
+    static Latency fromBuckets(TreeMap<Double, Double> cumulative) {
+        if (cumulative.isEmpty() || cumulative.lastEntry().getValue() <= 0) {
+            return null;
+        }
+        return new Latency(quantile(cumulative, 0.5), quantile(cumulative, 0.95), quantile(cumulative, 0.99));
     }
 
     /** Linear interpolation inside the first bucket whose cumulative count reaches the rank. */

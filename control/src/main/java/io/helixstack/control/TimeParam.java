@@ -21,14 +21,7 @@ final class TimeParam {
         }
         Matcher m = AGE.matcher(value.strip());
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return clock.instant().minus(d);
+            return clock.instant().minus(age(m));
         }
         try {
             return Instant.parse(value.strip());
@@ -36,5 +29,27 @@ final class TimeParam {
             throw new InvalidInputException(name + ": \"" + value + "\" (expected: an ISO-8601 time like 2026-11-23T10:00:00Z,"
                     + " or an age like 15m, 2h, 7d)");
         }
+    }
+
+    /** A length of time like {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}; null when absent. */
+    static Duration duration(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Matcher m = AGE.matcher(value.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new InvalidInputException(name + ": \"" + value + "\" (expected: a length of time like 90s, 15m, 2h, 7d)");
+        }
+        return age(m);
+    }
+
+    private static Duration age(Matcher m) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 }

@@ -43,7 +43,7 @@ final class WebhookSignatures {
         return MessageDigest.isEqual(sha256(header), sha256(secret));
     }
 
-    /** The header value a forge would send for this body and secret (tests sign with it). */
+    /** {@code sha256=<hex HMAC-SHA256>}: the header value a forge sends for this body and secret; outgoing alerts use it too. */
     static String sign(byte[] rawBody, String secret) {
         return PREFIX + HexFormat.of().formatHex(hmac(rawBody, secret));
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helixstack.plugin.api.BuildContext;
 import io.helixstack.plugin.api.Buildpack;
 import io.helixstack.plugin.api.Detection;
+import io.helixstack.plugin.api.Instance;
+import io.helixstack.plugin.api.MetricPoint;
 import io.helixstack.plugin.api.Release;
 import io.helixstack.plugin.api.StepResult;
 import io.helixstack.plugin.tck.InMemoryDeliveryProvider;
@@ -30,8 +32,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -326,13 +328,144 @@ class ControlApiIT {
         HttpResponse<String> text = send("GET", "/metrics", null, null, token);
         assertThat(text.statusCode()).isEqualTo(200);
         assertThat(text.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain; version=0.0.4");
-        // Prometheus text format: comments, or a metric name, optional {labels}, and a value.
-        Pattern sample = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*})? \\S+( \\d+)?");
-        assertThat(text.body().lines().filter(l -> !l.isEmpty() && !l.startsWith("#")))
-                .isNotEmpty().allMatch(l -> sample.matcher(l).matches());
+        // The Prometheus project's parser reads all of it; the proxy's histogram is there with its buckets.
+        JsonNode families = PrometheusTextParser.parse(text.body());
+        JsonNode requests = null;
+        for (JsonNode f : families) {
+            if (f.get("name").asText().equals("helix_proxy_requests_seconds")) {
+                requests = f;
+            }
+        }
+        assertThat(requests).as("helix_proxy_requests_seconds family").isNotNull();
+        assertThat(requests.get("type").asText()).isEqualTo("histogram");
+        assertThat(requests.get("samples").findValuesAsText("name")).contains("helix_proxy_requests_seconds_bucket",
+                "helix_proxy_requests_seconds_count", "helix_proxy_requests_seconds_sum");
         assertThat(text.body()).contains("helix_proxy_requests_seconds_count{app=\"metered\",deployment=\"" + shortId
                 + "\",status=\"2xx\"} 100");
         assertThat(text.body()).contains("helix_proxy_response_bytes_total{app=\"metered\",deployment=\"" + shortId + "\"} 1234");
+
+        // Sampling turns the cumulative meters into stored deltas; a window sums them.
+        Instance instance = fixture.orchestrator.instancesOf(UUID.fromString(live.get("id").asText())).get(0);
+        runtime.setUsage(instance, 1.5, 64L << 20);
+        List<MetricPoint> first = fixture.sampler.sample();
+        assertThat(first).filteredOn(p -> p.app().equals("metered") && p.name().equals(MetricsSampler.REQUEST_DURATION))
+                .extracting(p -> p.attributes().get("status") + "=" + p.count()).containsExactlyInAnyOrder("2xx=100", "4xx=1");
+        for (int i = 0; i < 10; i++) {
+            ok.record(Duration.ofMillis(7));
+        }
+        runtime.setUsage(instance, 2.0, 32L << 20);
+        List<MetricPoint> second = fixture.sampler.sample();
+        assertThat(second).filteredOn(p -> p.app().equals("metered") && p.name().equals(MetricsSampler.REQUEST_DURATION))
+                .extracting(p -> p.attributes().get("status") + "=" + p.count()).containsExactly("2xx=10");
+        assertThat(second).filteredOn(p -> p.app().equals("metered") && p.name().equals(MetricsSampler.CPU_TIME)).singleElement()
+                .satisfies(p -> assertThat(p.value()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9)));
+        assertThat(second).noneMatch(p -> p.app().equals("metered") && p.name().equals(MetricsSampler.RESPONSE_BYTES));
+
+        JsonNode windowed = JSON.readTree(json("GET", "/applications/metered/metrics?window=5m", null).body());
+        assertThat(windowed.get("window").asText()).isEqualTo("5m");
+        JsonNode w = windowed.get("deployments").get(0);
+        assertThat(w.get("deployment").asText()).isEqualTo(shortId);
+        assertThat(w.get("requests").get("2xx").asLong()).isEqualTo(110);
+        assertThat(w.get("requests").get("4xx").asLong()).isEqualTo(1);
+        assertThat(w.get("response_bytes").asLong()).isEqualTo(1234);
+        assertThat(w.get("latency_ms").get("p50").asDouble()).isBetween(35.0, 60.0);
+        assertThat(w.get("resources").get("memory_bytes").asLong()).isEqualTo(32L << 20);
+        assertThat(w.get("resources").get("cpu_percent").asDouble()).as("2 CPU seconds over 5 minutes").isEqualTo(0.7);
+        JsonNode now = JSON.readTree(json("GET", "/applications/metered/metrics", null).body()).get("deployments").get(0);
+        assertThat(now.get("resources").get("memory_bytes").asLong()).isEqualTo(32L << 20);
+        assertThat(now.get("resources").get("instances").asInt()).isEqualTo(1);
+        HttpResponse<String> bad = json("GET", "/applications/metered/metrics?window=soon", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("window", "expected");
+        JsonNode memory = null;
+        for (JsonNode f : PrometheusTextParser.parse(send("GET", "/metrics", null, null, token).body())) {
+            if (f.get("name").asText().equals("helix_instance_memory_bytes")) {
+                memory = f;
+            }
+        }
+        assertThat(memory).as("helix_instance_memory_bytes family").isNotNull();
+        assertThat(memory.get("type").asText()).isEqualTo("gauge");
+        JsonNode mine = null;
+        for (JsonNode sampleOf : memory.get("samples")) {
+            if (sampleOf.get("labels").get("deployment").asText().equals(shortId)) {
+                mine = sampleOf;
+            }
+        }
+        assertThat(mine).as("metered's series").isNotNull();
+        assertThat(mine.get("labels").get("app").asText()).isEqualTo("metered");
+        assertThat(mine.get("value").asLong()).isEqualTo(32L << 20);
+    }
+
+    @Test
+    void alertsFireAndResolveAsSignedWebhooks() throws Exception {
+        List<com.sun.net.httpserver.Headers> headers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            try (exchange) {
+                headers.add(exchange.getRequestHeaders());
+                bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        receiver.start();
+        try {
+            json("POST", "/applications", "{\"name\":\"alerting\"}");
+            JsonNode live = awaitState(upload("alerting", "fake-serve alerting"), "live");
+            String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+
+            assertThat(json("PUT", "/applications/alerting/alerts", "{\"webhook_url\":\"ftp://x\"}").body())
+                    .contains("webhook_url", "expected");
+            assertThat(json("PUT", "/applications/alerting/alerts", "{\"webhook_url\":\"" + hook + "\",\"crash_loop_window\":\"ever\"}")
+                    .statusCode()).isEqualTo(400);
+            assertThat(json("GET", "/applications/alerting/alerts", null).statusCode()).as("nothing half-created").isEqualTo(404);
+            HttpResponse<String> put = json("PUT", "/applications/alerting/alerts", "{\"webhook_url\":\"" + hook + "\","
+                    + "\"crash_loop_restarts\":2,\"crash_loop_window\":\"3s\",\"error_rate_percent\":50,\"error_rate_min_requests\":4}");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            String secret = JSON.readTree(put.body()).get("secret").asText();
+            assertThat(secret).hasSize(64);
+            assertThat(json("GET", "/applications/alerting/alerts", null).body()).doesNotContain(secret);
+
+            // Two crashes of the live instance within the window: a crash loop.
+            Instance instance = fixture.orchestrator.instancesOf(UUID.fromString(live.get("id").asText())).get(0);
+            fixture.sampler.sample();
+            runtime.crash(instance);
+            runtime.crash(instance);
+            fixture.sampler.sample();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bodies.stream().anyMatch(b -> b.contains("crash_loop")));
+            int fired = bodies.size() - 1;
+            assertThat(headers.get(fired).getFirst("X-Helix-Event")).isEqualTo("alert.fired");
+            assertThat(WebhookSignatures.hmacSha256(bodies.get(fired).getBytes(StandardCharsets.UTF_8),
+                    headers.get(fired).getFirst("X-Helix-Signature-256"), secret)).as("signed with the rule's secret").isTrue();
+            assertThat(JSON.readTree(bodies.get(fired)).get("app").asText()).isEqualTo("alerting");
+
+            // Mostly 5xx answers: an error-rate alert.
+            String shortId = live.get("id").asText().substring(0, 8);
+            Timer failed = Timer.builder(MetricsApi.REQUESTS).tags("app", "alerting", "deployment", shortId, "status", "5xx")
+                    .publishPercentileHistogram().register(metrics);
+            for (int i = 0; i < 5; i++) {
+                failed.record(Duration.ofMillis(2));
+            }
+            fixture.sampler.sample();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bodies.stream().anyMatch(b -> b.contains("error_rate")));
+
+            // Once the window passes without restarts, the crash loop resolves.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                fixture.sampler.sample();
+                return headers.stream().anyMatch(h -> "alert.resolved".equals(h.getFirst("X-Helix-Event")));
+            });
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode alerts = JSON.readTree(json("GET", "/applications/alerting/alerts", null).body()).get("alerts");
+                assertThat(alerts.findValuesAsText("kind")).contains("crash_loop", "error_rate");
+                assertThat(alerts.findValuesAsText("notified")).containsOnly("delivered");
+            });
+            assertThat(JSON.readTree(json("GET", "/applications/alerting/logs?limit=500", null).body()).toString())
+                    .contains("alert crash_loop: ");
+            assertThat(send("DELETE", "/applications/alerting/alerts", null, null, token).statusCode()).isEqualTo(204);
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test
@@ -343,7 +476,7 @@ class ControlApiIT {
                 "/projects/{id}/deployments/{depId}/restart", "/applications", "/applications/{app}/deployments",
                 "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
                 "/applications/{app}/logs", "/applications/{app}/env",
-                "/applications/{app}/metrics", "/metrics");
+                "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts");
     }
 
     private String upload(String app, String command) throws Exception {

@@ -30,6 +30,8 @@ final class ControlPlaneFixture implements AutoCloseable {
     final InMemoryDeliveryProvider delivery = new InMemoryDeliveryProvider();
     final DeploymentOrchestrator orchestrator;
     final ControlPlane api;
+    /** Not started: tests call {@link MetricsSampler#sample()} themselves. */
+    final MetricsSampler sampler;
     /** An owner token of the default team. */
     final String token;
 
@@ -44,7 +46,9 @@ final class ControlPlaneFixture implements AutoCloseable {
         ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
-        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics);
+        sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
+        api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
+                sampler);
         api.start();
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
     }
@@ -52,6 +56,7 @@ final class ControlPlaneFixture implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        sampler.close();
         orchestrator.close();
         runtime.close();
         logs.close();

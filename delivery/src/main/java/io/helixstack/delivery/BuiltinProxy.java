@@ -43,8 +43,17 @@ public final class BuiltinProxy implements DeliveryProvider, AutoCloseable {
 
     /** A proxy recording per-deployment request metrics ({@code helix.proxy.*}) into {@code registry}. */
     public BuiltinProxy(DeliveryConfig config, MeterRegistry registry) {
+        this(config, new ProxyMetrics(Objects.requireNonNull(registry, "registry")));
+    }
+
+    /** A proxy that records no request metrics at all (to measure what recording them costs). */
+    public static BuiltinProxy withoutMetrics(DeliveryConfig config) {
+        return new BuiltinProxy(config, ProxyMetrics.off());
+    }
+
+    private BuiltinProxy(DeliveryConfig config, ProxyMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
-        this.metrics = new ProxyMetrics(Objects.requireNonNull(registry, "registry"));
+        this.metrics = metrics;
         this.clients = new UpstreamClients(config);
         HostRoutingService service = new HostRoutingService(resolver, inFlight, new UpstreamProxyService(clients),
                 new WebSocketProxy(clients), sites, metrics, config.baseDomain());

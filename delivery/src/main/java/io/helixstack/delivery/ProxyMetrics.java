@@ -38,11 +38,25 @@ final class ProxyMetrics {
     private final Counter unrouted;
     private final ConcurrentMap<UUID, DeploymentMeters> deployments = new ConcurrentHashMap<>();
 
+    private final boolean enabled;
+
     ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.enabled = true;
         this.unrouted = Counter.builder(UNROUTED)
                 .description("Requests for a host no deployment serves")
                 .register(registry);
+    }
+
+    private ProxyMetrics() {
+        this.registry = null;
+        this.enabled = false;
+        this.unrouted = null;
+    }
+
+    /** Records nothing. */
+    static ProxyMetrics off() {
+        return new ProxyMetrics();
     }
 
     static String shortId(UUID deploymentId) {
@@ -50,11 +64,17 @@ final class ProxyMetrics {
     }
 
     void unrouted() {
+        if (!enabled) {
+            return;
+        }
         unrouted.increment();
     }
 
     /** Counts the request in flight now and records it once its log completes, however it ends. */
     void track(ServiceRequestContext ctx, Route route) {
+        if (!enabled) {
+            return;
+        }
         DeploymentMeters meters = deployments.computeIfAbsent(route.deploymentId(), id -> new DeploymentMeters(route));
         meters.inFlight.incrementAndGet();
         // The closure holds this deployment's meters, so a request that outlives its route still leaves in-flight at 0.

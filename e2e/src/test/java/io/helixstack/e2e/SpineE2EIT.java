@@ -57,7 +57,9 @@ class SpineE2EIT {
     }
 
     private Process startAndWait() throws IOException {
-        Process p = HelixProcesses.startServer(home, apiPort, httpPort, Map.of("HELIX_HEALTH_TIMEOUT", "8s"));
+        Process p = HelixProcesses.startServer(home, apiPort, httpPort, Map.of("HELIX_HEALTH_TIMEOUT", "8s",
+                // Samples every second, so the stored metrics of the traffic below show up quickly.
+                "HELIX_METRICS_INTERVAL", "1s"));
         await("server /healthz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!p.isAlive()) {
                 throw new AssertionError("server exited:\n" + Files.readString(home.resolve("server.log")));
@@ -219,6 +221,25 @@ class SpineE2EIT {
         }
         assertThat(served).as(metrics.toString()).isGreaterThanOrEqualTo(20);
         assertThat(api("/metrics")).contains("helix_proxy_requests_seconds_count{app=\"hello\"");
+
+        // The sampler stores the traffic and the instance's real CPU and memory (read from /proc, through bubblewrap).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode windowed = JSON.readTree(api("/applications/hello/metrics?window=10m"));
+            long sampled = 0;
+            long memory = 0;
+            for (JsonNode d : windowed.get("deployments")) {
+                sampled += d.get("requests_total").asLong();
+                memory = Math.max(memory, d.path("resources").path("memory_bytes").asLong());
+            }
+            assertThat(sampled).as(windowed.toString()).isGreaterThanOrEqualTo(20);
+            assertThat(memory).as("resident memory of a node process").isGreaterThan(10L << 20);
+        });
+        HelixProcesses.Result shown = HelixProcesses.cli(home, Duration.ofMinutes(1), "metrics", "--app", "hello", "--window", "10m");
+        assertThat(shown.exit()).as(shown.toString()).isZero();
+        assertThat(shown.out()).contains("DEPLOYMENT", "P50 / P95 / P99", "MEMORY", "MB");
+        HelixProcesses.Result badWindow = HelixProcesses.cli(home, Duration.ofMinutes(1), "metrics", "--app", "hello", "--window", "soon");
+        assertThat(badWindow.exit()).isNotZero();
+        assertThat(badWindow.err()).contains("window").contains("expected").doesNotContain("Exception");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.helixstack.plugin.api.Artifact;
 import io.helixstack.plugin.api.Endpoint;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.InstanceSpec;
+import io.helixstack.plugin.api.InstanceStats;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -168,6 +170,12 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     public InstanceStatus status(Instance instance) {
         SupervisedInstance supervised = known(instance.id());
         return supervised == null ? InstanceStatus.STOPPED : supervised.status();
+    }
+
+    @Override
+    public Optional<InstanceStats> stats(Instance instance) {
+        SupervisedInstance supervised = live.get(instance.id());
+        return supervised == null ? Optional.empty() : supervised.stats();
     }
 
     @Override

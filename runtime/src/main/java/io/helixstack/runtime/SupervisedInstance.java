@@ -2,6 +2,7 @@ package io.helixstack.runtime;
 
 import io.helixstack.plugin.api.HealthCheck;
 import io.helixstack.plugin.api.Instance;
+import io.helixstack.plugin.api.InstanceStats;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.Readiness;
 import java.io.File;
@@ -83,6 +84,22 @@ final class SupervisedInstance {
 
     synchronized InstanceStatus status() {
         return status;
+    }
+
+    /** Usage of the current run's processes and the restarts so far; empty once stopped. */
+    Optional<InstanceStats> stats() {
+        Process current;
+        int restartsSoFar;
+        synchronized (this) {
+            if (stopping || status == InstanceStatus.STOPPED) {
+                return Optional.empty();
+            }
+            current = process;
+            restartsSoFar = restarts;
+        }
+        // Read outside the lock: /proc reads are quick but the supervisor must never wait on them.
+        ProcUsage.Usage usage = current == null || !current.isAlive() ? new ProcUsage.Usage(0, 0) : ProcUsage.of(current.toHandle());
+        return Optional.of(new InstanceStats(usage.cpuSeconds(), usage.memoryBytes(), restartsSoFar));
     }
 
     synchronized void start() {

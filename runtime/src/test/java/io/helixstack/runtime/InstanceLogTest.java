@@ -3,14 +3,18 @@ package io.helixstack.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helixstack.plugin.api.LogRecord;
+import io.helixstack.plugin.api.MetricPoint;
+import io.helixstack.plugin.api.ObservabilitySink;
+import io.helixstack.plugin.tck.InMemoryObservabilitySink;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class InstanceLogTest {
-    private final RecordingSink sink = new RecordingSink();
+    private final InMemoryObservabilitySink sink = new InMemoryObservabilitySink();
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
 
     @Test
@@ -41,12 +45,31 @@ class InstanceLogTest {
 
     @Test
     void aFailingSinkDoesNotStopTheLog() {
-        InstanceLog log = new InstanceLog(UUID.randomUUID(), "i-1", records -> {
-            throw new IllegalStateException("sink down");
-        }, clock, 10);
+        FailingSink failing = new FailingSink();
+        InstanceLog log = new InstanceLog(UUID.randomUUID(), "i-1", failing, clock, 10);
 
         log.pump(new ByteArrayInputStream("a\nb\n".getBytes(StandardCharsets.UTF_8)), "stdout");
 
         assertThat(log.last(10)).extracting(LogRecord::line).containsExactly("a", "b");
+    }
+
+    private static final class FailingSink implements ObservabilitySink {
+        @Override
+        public void ingestLogs(List<LogRecord> records) {
+            throw new IllegalStateException("sink down");
+        }
+
+        @Override
+        public void ingestMetrics(List<MetricPoint> points) {
+            throw new IllegalStateException("sink down");
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.helixstack.plugin.api.HealthCheck;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.InstanceSpec;
+import io.helixstack.plugin.api.InstanceStats;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.Readiness;
+import io.helixstack.plugin.tck.InMemoryObservabilitySink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,7 @@ class ProcessRuntimeDriverTest {
 
     @TempDir
     Path tmp;
-    private final RecordingSink sink = new RecordingSink();
+    private final InMemoryObservabilitySink sink = new InMemoryObservabilitySink();
     private ProcessRuntimeDriver driver;
 
     @AfterEach
@@ -157,6 +159,23 @@ class ProcessRuntimeDriverTest {
         assertThatThrownBy(() -> driver.prepare(spec.artifact())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not exist (expected: the unpacked artifact)");
         assertThatThrownBy(() -> driver.deploy(spec)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest(name = "sandbox={0}")
+    @ValueSource(booleans = {true, false})
+    void statsMeasureTheAppsCpuAndMemoryThroughTheSandbox(boolean sandbox) {
+        Path artifact = startDriver(sandbox);
+        Instance instance = ready(TestApps.node(artifact, Map.of(), HealthCheck.defaults()));
+        InstanceStats before = driver.stats(instance).orElseThrow();
+
+        assertThat(TestHttp.get(instance, "/burn?ms=400")).isEqualTo("burnt");
+
+        InstanceStats after = driver.stats(instance).orElseThrow();
+        assertThat(after.cpuSeconds() - before.cpuSeconds()).as("CPU seconds used by 400 ms of spinning")
+                .isGreaterThan(0.25);
+        assertThat(after.memoryBytes() - before.memoryBytes()).as("resident bytes after filling 64 MiB")
+                .isGreaterThan(48L * 1024 * 1024);
+        assertThat(after.restarts()).isZero();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.helixstack.plugin.api.HealthCheck;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.Readiness;
+import io.helixstack.plugin.tck.InMemoryObservabilitySink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxTest {
     @TempDir
     Path tmp;
-    private final RecordingSink sink = new RecordingSink();
+    private final InMemoryObservabilitySink sink = new InMemoryObservabilitySink();
     private Path home;
     private Path artifact;
     private ProcessRuntimeDriver driver;

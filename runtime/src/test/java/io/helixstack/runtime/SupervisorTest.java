@@ -7,6 +7,7 @@ import io.helixstack.plugin.api.HealthCheck;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.Readiness;
+import io.helixstack.plugin.tck.InMemoryObservabilitySink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class SupervisorTest {
     Path tmp;
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final RecordingSink sink = new RecordingSink();
+    private final InMemoryObservabilitySink sink = new InMemoryObservabilitySink();
     private Path workRoot;
     private Path artifact;
     private ProcessRuntimeDriver driver;

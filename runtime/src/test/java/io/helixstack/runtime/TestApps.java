@@ -20,7 +20,7 @@ final class TestApps {
 
     /**
      * GET / answers $STATUS (200) with $BODY; /env the environment as JSON; /read, /write, /exists?path= try the file
-     * system and answer what happened; /crash exits with code 1. CRASH_AT_START=n exits with n before listening.
+     * system and answer what happened; /crash exits with code 1; /burn?ms= spins the CPU that long and keeps 64 MiB more. CRASH_AT_START=n exits with n before listening.
      * On SIGTERM it logs "got SIGTERM" and drains, unless IGNORE_SIGTERM is set.
      */
     static final String SERVER_JS = """
@@ -42,6 +42,12 @@ final class TestApps {
                 case '/write': return attempt(() => { fs.writeFileSync(path, 'written'); return 'OK'; });
                 case '/exists': return send(200, String(fs.existsSync(path)));
                 case '/crash': console.error('crashing on request'); return process.exit(1);
+                case '/burn': {
+                  const until = Date.now() + Number(url.searchParams.get('ms') || 300);
+                  while (Date.now() < until) { /* spin: CPU time */ }
+                  globalThis.kept = (globalThis.kept || []).concat([Buffer.alloc(64 * 1024 * 1024, 1)]);
+                  return send(200, 'burnt');
+                }
                 default: return send(Number(env.STATUS || 200), env.BODY || 'ok');
               }
             });

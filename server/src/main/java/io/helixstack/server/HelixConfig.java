@@ -1,6 +1,7 @@
 package io.helixstack.server;
 
 import io.helixstack.control.ControlConfig;
+import io.helixstack.control.MetricsSampler;
 import io.helixstack.control.StoreLogSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,14 @@ import java.util.Objects;
  * @param logRetention how long runtime log lines are kept ({@code HELIX_LOG_RETENTION}, default 7d)
  * @param logMaxLinesPerApp at most this many newest lines are kept per application ({@code HELIX_LOG_MAX_LINES})
  * @param sandbox      run instances in bubblewrap when it is available ({@code HELIX_SANDBOX=off} disables)
+ * @param metricsInterval how often deployments' metrics are sampled and stored ({@code HELIX_METRICS_INTERVAL}, default 15s)
+ * @param otlpEndpoint an OpenTelemetry collector's OTLP/HTTP base URL that logs and metrics are also sent to
+ *                     ({@code HELIX_OTLP_ENDPOINT}, e.g. {@code http://127.0.0.1:4318}); null sends nothing
+ * @param proxyMetrics record per-deployment request metrics in the proxy ({@code HELIX_PROXY_METRICS=off} disables)
  */
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
-                          boolean sandbox) {
+                          boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics) {
     public static final int DEFAULT_API_PORT = 4000;
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -50,7 +55,26 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 duration(env, "HELIX_HEALTH_TIMEOUT", ControlConfig.DEFAULT_HEALTH_TIMEOUT),
                 duration(env, "HELIX_LOG_RETENTION", StoreLogSink.DEFAULT_MAX_AGE),
                 (int) Math.min(Integer.MAX_VALUE, size(env, "HELIX_LOG_MAX_LINES", StoreLogSink.DEFAULT_MAX_LINES_PER_APP)),
-                !"off".equalsIgnoreCase(env.getOrDefault("HELIX_SANDBOX", "auto")));
+                !"off".equalsIgnoreCase(env.getOrDefault("HELIX_SANDBOX", "auto")),
+                duration(env, "HELIX_METRICS_INTERVAL", MetricsSampler.DEFAULT_INTERVAL),
+                url(env, "HELIX_OTLP_ENDPOINT"),
+                !"off".equalsIgnoreCase(env.getOrDefault("HELIX_PROXY_METRICS", "on")));
+    }
+
+    private static String url(Map<String, String> env, String key) {
+        String v = blankToNull(env.get(key));
+        if (v == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(v.strip());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return v.strip().replaceAll("/+$", "");
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // reported below
+        }
+        throw new ConfigException(key + ": \"" + v + "\" (expected: an http(s) URL like http://127.0.0.1:4318)");
     }
 
     private static int port(Map<String, String> env, String key, int dflt) {

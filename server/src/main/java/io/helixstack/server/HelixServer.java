@@ -4,9 +4,11 @@ import io.helixstack.build.LocalBuildService;
 import io.helixstack.control.ControlConfig;
 import io.helixstack.control.ControlPlane;
 import io.helixstack.control.DeploymentOrchestrator;
+import io.helixstack.control.MetricsSampler;
 import io.helixstack.control.StoreLogSink;
 import io.helixstack.delivery.BuiltinProxy;
 import io.helixstack.delivery.DeliveryConfig;
+import io.helixstack.observability.OtlpSink;
 import io.helixstack.runtime.ProcessRuntimeDriver;
 import io.helixstack.store.Database;
 import io.helixstack.store.SecretBox;
@@ -46,7 +48,9 @@ public final class HelixServer implements AutoCloseable {
             toClose.push(db);
             Store store = new Store(db.jdbi(), SecretBox.fromKeyFile(config.home().resolve("secret.key")), clock);
 
-            StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp());
+            // Logs and metrics are kept in the store (secrets masked) and, when a collector is configured, sent on by OTLP.
+            OtlpSink otlp = config.otlpEndpoint() == null ? null : new OtlpSink(config.otlpEndpoint());
+            StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp(), otlp);
             toClose.push(logs);
             LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), clock);
             ProcessRuntimeDriver runtime = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
@@ -56,8 +60,9 @@ public final class HelixServer implements AutoCloseable {
             Metrics serverMetrics = new Metrics();
             toClose.push(serverMetrics);
             PrometheusMeterRegistry metrics = serverMetrics.registry;
-            proxy = new BuiltinProxy(new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
-                    DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT), metrics);
+            DeliveryConfig delivery = new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
+                    DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT);
+            proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, metrics) : BuiltinProxy.withoutMetrics(delivery);
             proxy.start();
             toClose.push(proxy);
 
@@ -67,8 +72,10 @@ public final class HelixServer implements AutoCloseable {
             toClose.push(orchestrator);
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
             orchestrator.recover();
+            MetricsSampler sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, clock, config.metricsInterval()).start();
+            toClose.push(sampler);
             api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
-                    metrics);
+                    metrics, sampler);
             api.start();
             toClose.push(api);
 

@@ -22,6 +22,8 @@ public final class Store {
     private final InstanceRepository instances;
     private final EventOutbox events;
     private final WebhookRepository webhooks;
+    private final MetricRepository metrics;
+    private final AlertRepository alerts;
 
     public Store(Jdbi jdbi, SecretBox secrets, Clock clock) {
         this.jdbi = jdbi;
@@ -35,6 +37,8 @@ public final class Store {
         this.runtimeLogs = new RuntimeLogRepository(jdbi);
         this.instances = new InstanceRepository(jdbi, clock);
         this.webhooks = new WebhookRepository(jdbi, secrets, clock);
+        this.metrics = new MetricRepository(jdbi);
+        this.alerts = new AlertRepository(jdbi, secrets, clock);
     }
 
     public Jdbi jdbi() {
@@ -63,6 +67,14 @@ public final class Store {
 
     public EnvVarRepository envVars() {
         return envVars;
+    }
+
+    public AlertRepository alerts() {
+        return alerts;
+    }
+
+    public MetricRepository metrics() {
+        return metrics;
     }
 
     public RuntimeLogRepository runtimeLogs() {

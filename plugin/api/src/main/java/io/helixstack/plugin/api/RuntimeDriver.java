@@ -2,6 +2,7 @@ package io.helixstack.plugin.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs instances of artifacts on a target (seed hooks {@code prepare()}, {@code deploy()}, {@code promote()},
@@ -27,6 +28,12 @@ public interface RuntimeDriver {
     void cleanup(Instance instance, Duration grace);
 
     InstanceStatus status(Instance instance);
+
+    /**
+     * CPU, memory and restarts of an instance that is not stopped; empty once it is stopped or for an instance this driver
+     * does not know. Cheap enough to call every few seconds for every instance.
+     */
+    Optional<InstanceStats> stats(Instance instance);
 
     /** The instance's recent log lines, oldest first (at most {@code limit}). */
     List<LogRecord> collectLogs(Instance instance, int limit);

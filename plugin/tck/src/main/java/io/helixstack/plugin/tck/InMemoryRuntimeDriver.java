@@ -6,6 +6,7 @@ import io.helixstack.plugin.api.Artifact;
 import io.helixstack.plugin.api.Endpoint;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.InstanceSpec;
+import io.helixstack.plugin.api.InstanceStats;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
@@ -26,10 +27,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,7 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   planes can deploy real-looking artifacts through this driver.</li>
  * </ul>
  * {@link #crash(Instance)} simulates a crash of a running instance; the fake restarts it at once, on the same port,
- * without the backoff of real drivers.
+ * without the backoff of real drivers. A {@code fake-crash} instance is "restarted" every {@value #CRASH_LOOP_MILLIS} ms
+ * until it is stopped, crashing each time, so its restart count grows like a real crash loop's. Instances use no CPU or
+ * memory unless a test says otherwise ({@link #setUsage}).
  */
 public final class InMemoryRuntimeDriver implements RuntimeDriver {
     public static final String SERVE = "fake-serve";
@@ -52,12 +57,15 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     public static final String CRASH = "fake-crash";
 
     private static final int LOG_LINES_KEPT = 1000;
+    static final long CRASH_LOOP_MILLIS = 100;
 
     private final ObservabilitySink sink;
     private final Clock clock;
     private final Map<String, FakeInstance> instances = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+            .daemon().name("in-memory-supervisor").unstarted(r));
 
     public InMemoryRuntimeDriver(ObservabilitySink sink) {
         this(sink, Clock.systemUTC());
@@ -95,6 +103,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
             fake.log("stderr", "fake-crash: exiting at start");
             fake.log("system", "exited with code 1");
             fake.status = InstanceStatus.CRASHED;
+            supervisor.scheduleWithFixedDelay(() -> crashAgain(fake), CRASH_LOOP_MILLIS, CRASH_LOOP_MILLIS, TimeUnit.MILLISECONDS);
         }
         return instance;
     }
@@ -154,6 +163,38 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     }
 
     @Override
+    public Optional<InstanceStats> stats(Instance instance) {
+        FakeInstance fake = instances.get(instance.id());
+        if (fake == null) {
+            return Optional.empty();
+        }
+        synchronized (fake) {
+            return fake.status == InstanceStatus.STOPPED ? Optional.empty()
+                    : Optional.of(new InstanceStats(fake.cpuSeconds, fake.memoryBytes, fake.restarts));
+        }
+    }
+
+    /** What {@link #stats} reports for a live instance from now on. */
+    public void setUsage(Instance instance, double cpuSeconds, long memoryBytes) {
+        FakeInstance fake = find(instance);
+        synchronized (fake) {
+            fake.cpuSeconds = cpuSeconds;
+            fake.memoryBytes = memoryBytes;
+        }
+    }
+
+    private void crashAgain(FakeInstance fake) {
+        synchronized (fake) {
+            if (fake.status == InstanceStatus.STOPPED) {
+                throw new IllegalStateException("stopped"); // ends this instance's crash loop
+            }
+            fake.restarts++;
+        }
+        fake.log("system", "restarting (restart #" + fake.restarts + ")");
+        fake.log("system", "exited with code 1");
+    }
+
+    @Override
     public List<LogRecord> collectLogs(Instance instance, int limit) {
         FakeInstance fake = instances.get(instance.id());
         return fake == null ? List.of() : fake.lastLogs(limit);
@@ -162,6 +203,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     @Override
     public void close() {
         instances.values().forEach(f -> cleanup(f.instance, Duration.ZERO));
+        supervisor.shutdownNow();
         handlers.close();
     }
 
@@ -174,6 +216,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
             }
             fake.stopServer();
             fake.status = InstanceStatus.CRASHED;
+            fake.restarts++;
             fake.log("system", "exited with code 1; restarting");
             fake.listen(instance.endpoint().port());
             fake.status = InstanceStatus.RUNNING;
@@ -245,6 +288,9 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
         volatile Instance instance;
         volatile InstanceStatus status = InstanceStatus.STARTING;
         HttpServer server;
+        int restarts;
+        double cpuSeconds;
+        long memoryBytes;
 
         FakeInstance(String id, InstanceSpec spec, Behaviour behaviour) {
             this.id = id;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.InstanceSpec;
+import io.helixstack.plugin.api.InstanceStats;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
@@ -35,7 +36,7 @@ public abstract class RuntimeDriverContract {
     private static final Duration SLACK = Duration.ofSeconds(10);
 
     private HttpClient http;
-    private RecordingSink sink;
+    private InMemoryObservabilitySink sink;
     private RuntimeDriver driver;
 
     /** A new driver whose instances' output goes to {@code sink}. Called once per test; the suite closes it. */
@@ -62,7 +63,7 @@ public abstract class RuntimeDriverContract {
                 .connectTimeout(HTTP_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        sink = new RecordingSink();
+        sink = new InMemoryObservabilitySink();
         driver = createDriver(sink);
     }
 
@@ -219,6 +220,39 @@ public abstract class RuntimeDriverContract {
     }
 
     @Test
+    void aRunningInstanceReportsItsUsageAndNoRestarts() {
+        Instance instance = readyInstance(healthyApp("measured"));
+        get(instance);
+
+        Optional<InstanceStats> stats = driver.stats(instance);
+
+        assertThat(stats).as("stats of a running instance").isPresent();
+        assertThat(stats.get().restarts()).isZero();
+        assertThat(stats.get().cpuSeconds()).isGreaterThanOrEqualTo(0);
+        assertThat(stats.get().memoryBytes()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aCrashLoopingInstanceCountsItsRestarts() {
+        Instance instance = driver.deploy(crashingApp());
+        driver.awaitReady(instance);
+
+        await().atMost(SLACK).untilAsserted(() -> assertThat(driver.stats(instance))
+                .as("the supervisor restarts a crashing instance and counts it")
+                .hasValueSatisfying(s -> assertThat(s.restarts()).isGreaterThanOrEqualTo(2)));
+    }
+
+    @Test
+    void aStoppedOrUnknownInstanceHasNoStats() {
+        Instance instance = readyInstance(healthyApp("stopped, unmeasured"));
+        driver.cleanup(instance, Duration.ofSeconds(5));
+
+        assertThat(driver.stats(instance)).isEmpty();
+        assertThat(driver.stats(new Instance("never-deployed", instance.deploymentId(), instance.app(), instance.service(),
+                instance.endpoint()))).isEmpty();
+    }
+
+    @Test
     void closeStopsEveryInstance() {
         Instance first = readyInstance(healthyApp("closing 1"));
         Instance second = readyInstance(healthyApp("closing 2"));
@@ -254,20 +288,6 @@ public abstract class RuntimeDriverContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while calling " + uri, e);
-        }
-    }
-
-    /** Thread-safe: drivers call the sink from their own threads. */
-    private static final class RecordingSink implements ObservabilitySink {
-        private final List<LogRecord> records = new ArrayList<>();
-
-        @Override
-        public synchronized void ingestLogs(List<LogRecord> batch) {
-            records.addAll(batch);
-        }
-
-        synchronized List<LogRecord> records() {
-            return List.copyOf(records);
         }
     }
 }
