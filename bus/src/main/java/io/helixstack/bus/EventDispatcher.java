@@ -7,10 +7,12 @@ import io.helixstack.domain.Event.BuildSucceeded;
 import io.helixstack.domain.Event.DeployPromoted;
 import io.helixstack.domain.Event.DeploymentBuilt;
 import io.helixstack.domain.Event.DeploymentFailed;
-import io.helixstack.domain.Event.DeploymentRequested;
 import io.helixstack.domain.Event.DeploymentRestartRequested;
 import io.helixstack.domain.Event.DeploymentRolledBack;
 import io.helixstack.domain.Event.DeploymentSucceeded;
+import io.helixstack.domain.Event.PreviewDeploymentRequested;
+import io.helixstack.domain.Event.PreviewRemoved;
+import io.helixstack.domain.Event.ProductionDeploymentRequested;
 import io.helixstack.plugin.api.Delivery;
 import io.helixstack.plugin.api.EventHandler;
 import java.util.LinkedHashMap;
@@ -26,12 +28,14 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * EventDispatcher builds = new EventDispatcher(
- *         On.ignore(), On.ignore(), (e, d) -> buildService.start(e), On.ignore(), ...);
+ *         On.ignore(), On.ignore(), On.ignore(), On.ignore(), (e, d) -> buildService.start(e), On.ignore(), ...);
  * bus.subscribe("build-plane", builds.types(), builds);
  * }</pre>
  */
 public record EventDispatcher(
-        On<DeploymentRequested> deploymentRequested,
+        On<ProductionDeploymentRequested> productionDeploymentRequested,
+        On<PreviewDeploymentRequested> previewDeploymentRequested,
+        On<PreviewRemoved> previewRemoved,
         On<DeploymentRestartRequested> deploymentRestartRequested,
         On<BuildRequested> buildRequested,
         On<BuildSucceeded> buildSucceeded,
@@ -63,7 +67,9 @@ public record EventDispatcher(
     }
 
     public EventDispatcher {
-        Objects.requireNonNull(deploymentRequested, "deploymentRequested");
+        Objects.requireNonNull(productionDeploymentRequested, "productionDeploymentRequested");
+        Objects.requireNonNull(previewDeploymentRequested, "previewDeploymentRequested");
+        Objects.requireNonNull(previewRemoved, "previewRemoved");
         Objects.requireNonNull(deploymentRestartRequested, "deploymentRestartRequested");
         Objects.requireNonNull(buildRequested, "buildRequested");
         Objects.requireNonNull(buildSucceeded, "buildSucceeded");
@@ -78,7 +84,9 @@ public record EventDispatcher(
     @Override
     public void handle(Delivery delivery) throws Exception {
         switch (delivery.event()) {
-            case DeploymentRequested e -> deploymentRequested.handle(e, delivery);
+            case ProductionDeploymentRequested e -> productionDeploymentRequested.handle(e, delivery);
+            case PreviewDeploymentRequested e -> previewDeploymentRequested.handle(e, delivery);
+            case PreviewRemoved e -> previewRemoved.handle(e, delivery);
             case DeploymentRestartRequested e -> deploymentRestartRequested.handle(e, delivery);
             case BuildRequested e -> buildRequested.handle(e, delivery);
             case BuildSucceeded e -> buildSucceeded.handle(e, delivery);
@@ -102,7 +110,9 @@ public record EventDispatcher(
     /** Every handler by its event class; a test checks it covers the whole catalogue. */
     Map<Class<? extends Event>, On<?>> handlers() {
         Map<Class<? extends Event>, On<?>> all = new LinkedHashMap<>();
-        all.put(DeploymentRequested.class, deploymentRequested);
+        all.put(ProductionDeploymentRequested.class, productionDeploymentRequested);
+        all.put(PreviewDeploymentRequested.class, previewDeploymentRequested);
+        all.put(PreviewRemoved.class, previewRemoved);
         all.put(DeploymentRestartRequested.class, deploymentRestartRequested);
         all.put(BuildRequested.class, buildRequested);
         all.put(BuildSucceeded.class, buildSucceeded);

@@ -22,23 +22,24 @@ class EventDispatcherTest {
 
     @Test
     void handsEachEventToTheHandlerOfItsType() throws Exception {
-        EventDispatcher dispatcher = new EventDispatcher(record("a"), record("b"), record("c"), record("d"), record("e"),
-                record("f"), record("g"), record("h"), record("i"), record("j"));
+        EventDispatcher dispatcher = new EventDispatcher(record("a"), record("a2"), record("a3"), record("b"), record("c"),
+                record("d"), record("e"), record("f"), record("g"), record("h"), record("i"), record("j"));
 
         long id = 1;
         for (Event event : SampleEvents.everyType(UUID.randomUUID())) {
             dispatcher.handle(new Delivery(id++, event, 1));
         }
 
-        assertThat(calls).containsExactly("a:deployment.requested", "b:deployment.restart.requested", "c:build.requested",
+        assertThat(calls).containsExactly("a:deployment.production.requested", "a2:deployment.preview.requested",
+                "a3:preview.removed", "b:deployment.restart.requested", "c:build.requested",
                 "d:build.succeeded", "e:build.failed", "f:deployment.built", "g:deploy.promoted", "h:deployment.succeeded",
                 "i:deployment.failed", "j:deployment.rolled_back");
     }
 
     @Test
     void subscribesOnlyToTheTypesItHandles() throws Exception {
-        EventDispatcher builds = new EventDispatcher(On.ignore(), On.ignore(), record("build"), On.ignore(), On.ignore(),
-                On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore());
+        EventDispatcher builds = new EventDispatcher(On.ignore(), On.ignore(), On.ignore(), On.ignore(), record("build"),
+                On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore());
 
         builds.handle(new Delivery(1, SampleEvents.of(Event.DeployPromoted.class, UUID.randomUUID()), 1));
         builds.handle(new Delivery(2, SampleEvents.of(Event.BuildRequested.class, UUID.randomUUID()), 1));
@@ -50,7 +51,7 @@ class EventDispatcherTest {
     @Test
     void hasAHandlerForEveryTypeOfTheCatalogue() {
         EventDispatcher dispatcher = new EventDispatcher(On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore(),
-                On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore());
+                On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore(), On.ignore());
 
         assertThat(dispatcher.handlers().keySet()).containsExactlyInAnyOrderElementsOf(EventTypes.all());
         assertThat(dispatcher.types()).isEmpty();

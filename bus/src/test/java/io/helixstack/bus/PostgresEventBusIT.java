@@ -78,7 +78,7 @@ class PostgresEventBusIT {
 
         eventually().until(() -> received.stream().anyMatch(e -> deployment.id().equals(e.deploymentId())));
         assertThat(received).filteredOn(e -> deployment.id().equals(e.deploymentId())).singleElement()
-                .isInstanceOfSatisfying(Event.DeploymentRequested.class, e -> assertThat(e.app()).isEqualTo(app.name().value()));
+                .isInstanceOfSatisfying(Event.ProductionDeploymentRequested.class, e -> assertThat(e.app()).isEqualTo(app.name().value()));
     }
 
     @Test

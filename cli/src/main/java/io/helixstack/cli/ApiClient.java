@@ -108,9 +108,17 @@ final class ApiClient {
 
     /** Promotes an earlier deployment again; without one, the server picks the one live before the current. */
     Deployment rollback(String app, String deploymentOrNull) {
+        return rollback(app, deploymentOrNull, null);
+    }
+
+    /** @param environmentOrNull production (default) or a pull request's preview, {@code preview/7} or {@code pr-7} */
+    Deployment rollback(String app, String deploymentOrNull, String environmentOrNull) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (deploymentOrNull != null) {
             body.put("deployment", deploymentOrNull);
+        }
+        if (environmentOrNull != null) {
+            body.put("environment", environmentOrNull);
         }
         return Deployment.of(call(request(appPath(app) + "/rollback").POST(json(body))
                 .header("Content-Type", "application/json")));
@@ -129,6 +137,39 @@ final class ApiClient {
     JsonNode metrics(String app, String window) {
         String query = window == null ? "" : "?window=" + java.net.URLEncoder.encode(window, java.nio.charset.StandardCharsets.UTF_8);
         return call(request(appPath(app) + "/metrics" + query).GET());
+    }
+
+    /** The team's events (of one app when given), oldest first, after {@code after}. */
+    JsonNode events(String appOrNull, long after, int limit) {
+        return call(request("/events?limit=" + limit + "&after=" + after + (appOrNull == null ? "" : "&app=" + segment(appOrNull))).GET())
+                .path("events");
+    }
+
+    /** Reads the live event stream ({@code /events?follow=1}) until the server closes it; each event's data is one event. */
+    void followEvents(String appOrNull, long after, Consumer<JsonNode> sink) {
+        HttpRequest request = request("/events?follow=1&after=" + after + (appOrNull == null ? "" : "&app=" + segment(appOrNull)))
+                .header("Accept", "text/event-stream")
+                .timeout(Duration.ofDays(365))
+                .GET()
+                .build();
+        HttpResponse<InputStream> response = exchange(request, BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw problem(response.statusCode(), body.readAllBytes());
+            }
+            readEvents(body, data -> {
+                try {
+                    JsonNode node = Json.MAPPER.readTree(data);
+                    if (node != null && node.isObject()) {
+                        sink.accept(node);
+                    }
+                } catch (IOException e) {
+                    // Not an event object: nothing to show.
+                }
+            });
+        } catch (IOException e) {
+            throw new CliException("the event stream from " + base + " broke: " + describe(e), e);
+        }
     }
 
     List<LogLine> logs(String app, int limit) {
@@ -166,11 +207,16 @@ final class ApiClient {
         }
     }
 
-    Map<String, String> env(String app) {
-        return envOf(call(request(appPath(app) + "/env").GET()));
+    Map<String, String> env(String app, String environment) {
+        return envOf(call(request(appPath(app) + "/env" + environmentQuery(environment)).GET()));
     }
 
-    Map<String, String> patchEnv(String app, Map<String, String> set, Collection<String> unset) {
+    private static String environmentQuery(String environment) {
+        return environment == null || environment.equals("production") ? ""
+                : "?environment=" + java.net.URLEncoder.encode(environment, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    Map<String, String> patchEnv(String app, String environment, Map<String, String> set, Collection<String> unset) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (!set.isEmpty()) {
             ObjectNode values = body.putObject("set");
@@ -179,7 +225,7 @@ final class ApiClient {
         if (!unset.isEmpty()) {
             unset.forEach(body.putArray("unset")::add);
         }
-        return envOf(call(request(appPath(app) + "/env").method("PATCH", json(body))
+        return envOf(call(request(appPath(app) + "/env" + environmentQuery(environment)).method("PATCH", json(body))
                 .header("Content-Type", "application/json")));
     }
 

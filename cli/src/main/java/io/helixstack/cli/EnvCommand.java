@@ -44,12 +44,19 @@ final class EnvCommand implements Runnable {
         }
     }
 
+    /** The variables of production (default) or of {@code preview}, which every pull request's preview gets. */
+    abstract static class EnvScoped extends AppCommand {
+        @picocli.CommandLine.Option(names = {"-e", "--env"}, paramLabel = "ENVIRONMENT", defaultValue = "production",
+                description = "production (default) or preview: the variables every pull request's preview gets.")
+        String environment;
+    }
+
     @Command(name = "list", description = "Print KEY=value lines.")
-    static final class EnvList extends AppCommand {
+    static final class EnvList extends EnvScoped {
         @Override
         public Integer call() {
             Output output = output();
-            Map<String, String> env = api().env(app);
+            Map<String, String> env = api().env(app, environment);
             if (output.json()) {
                 output.json(Json.MAPPER.createObjectNode().set("env", Json.MAPPER.valueToTree(env)));
             } else if (env.isEmpty()) {
@@ -62,7 +69,7 @@ final class EnvCommand implements Runnable {
     }
 
     @Command(name = "set", description = "Set variables (applied at the next restart or deploy).")
-    static final class EnvSet extends AppCommand {
+    static final class EnvSet extends EnvScoped {
         @Parameters(arity = "1..*", paramLabel = "KEY=VALUE")
         List<String> assignments = new ArrayList<>();
 
@@ -81,7 +88,7 @@ final class EnvCommand implements Runnable {
                 values.put(key, assignment.substring(equals + 1));
             }
             Output output = output();
-            Map<String, String> env = api().patchEnv(app, values, List.of());
+            Map<String, String> env = api().patchEnv(app, environment, values, List.of());
             if (output.json()) {
                 output.json(Json.MAPPER.createObjectNode().set("env", Json.MAPPER.valueToTree(env)));
             } else {
@@ -93,7 +100,7 @@ final class EnvCommand implements Runnable {
     }
 
     @Command(name = "unset", description = "Remove variables (applied at the next restart or deploy).")
-    static final class EnvUnset extends AppCommand {
+    static final class EnvUnset extends EnvScoped {
         @Parameters(arity = "1..*", paramLabel = "KEY")
         List<String> keys = new ArrayList<>();
 
@@ -101,7 +108,7 @@ final class EnvCommand implements Runnable {
         public Integer call() {
             keys.forEach(key -> checkKey(spec, key, key));
             Output output = output();
-            Map<String, String> env = api().patchEnv(app, Map.of(), keys);
+            Map<String, String> env = api().patchEnv(app, environment, Map.of(), keys);
             if (output.json()) {
                 output.json(Json.MAPPER.createObjectNode().set("env", Json.MAPPER.valueToTree(env)));
             } else {

@@ -14,6 +14,10 @@ final class RollbackCommand extends AppCommand {
             description = "A label (main/2), a number, an id or a short id (default: the one live before the current).")
     String deployment;
 
+    @Option(names = {"-e", "--env"}, paramLabel = "ENVIRONMENT",
+            description = "production (default), or a pull request's preview: preview/7 or pr-7.")
+    String environment;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "How long to wait for it to be live (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -22,7 +26,7 @@ final class RollbackCommand extends AppCommand {
     public Integer call() {
         Output output = output();
         ApiClient api = api();
-        Deployment target = api.rollback(app, deployment);
+        Deployment target = api.rollback(app, deployment, environment);
         output.progress("Rolling back " + app + " to " + target.label() + " (" + target.shortId() + ")…");
         HelixCli cli = cli();
         // A failed rollback does not end in "failed": the server puts the target back in its earlier state (superseded,

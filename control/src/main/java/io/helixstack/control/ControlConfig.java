@@ -32,6 +32,18 @@ public record ControlConfig(String baseDomain, int publicHttpPort, long uploadLi
         return app + "." + baseDomain;
     }
 
+    /**
+     * Where an environment's live deployment answers: production at {@code <app>.<base>}, pull request n's preview at
+     * {@code pr-<n>.<app>.<base>}; other environments at {@code <environment>.<app>.<base>}.
+     */
+    public String environmentHost(String app, String environment) {
+        if (io.helixstack.domain.Deployment.PRODUCTION.equals(environment)) {
+            return productionHost(app);
+        }
+        int pullRequest = io.helixstack.domain.Deployment.pullRequestOf(environment);
+        return (pullRequest > 0 ? "pr-" + pullRequest : environment.replace('/', '-')) + "." + app + "." + baseDomain;
+    }
+
     /** The immutable host of one deployment, e.g. {@code d-1a2b3c4d.hello.localhost}. */
     public String deploymentHost(String app, String shortId) {
         return "d-" + shortId + "." + app + "." + baseDomain;

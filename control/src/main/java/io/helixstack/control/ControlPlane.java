@@ -56,6 +56,7 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new LogsApi(api))
                 .annotatedService(new MetricsApi(api, Objects.requireNonNull(metrics, "metrics"), sampler))
                 .annotatedService(new AlertsApi(api))
+                .annotatedService(new EventsApi(api))
                 .annotatedService(new RepositoryLinksApi(api)).annotatedService(new WebhooksApi(api))
                 .service("/openapi.json", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi))
                 .decorator(new TokenAuth(store.tokens()));

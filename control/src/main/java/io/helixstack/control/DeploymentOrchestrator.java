@@ -59,11 +59,46 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         this.launcher = new InstanceLauncher(store, runtime, platformLog, config);
     }
 
-    /** Records a queued deployment of {@code source} and starts building it in the background. */
+    /** Records a queued production deployment of {@code source} and starts building it in the background. */
     public Deployment deploy(Application app, Source source, String trigger) {
-        Deployment d = store.deployments().create(app, Deployment.PRODUCTION, source, trigger);
+        return deploy(app, Deployment.PRODUCTION, source, trigger);
+    }
+
+    /**
+     * Records a queued deployment to {@code environment} ({@code production}, or {@code preview/<n>} for pull request n)
+     * and starts building it in the background. A newer deployment of the same environment supersedes an older one.
+     */
+    public Deployment deploy(Application app, String environment, Source source, String trigger) {
+        Deployment d = store.deployments().create(app, environment, source, trigger);
         workers.submit(() -> buildAndRelease(app, d));
         return d;
+    }
+
+    /**
+     * Tears a pull request's preview down: its host stops answering at once, its instances drain and stop in the
+     * background, its deployment is recorded as superseded with {@code reason} (history and logs are kept). Idempotent.
+     *
+     * @return the deployment that was serving the preview, if any
+     */
+    public Optional<UUID> removePreview(Application app, int pullRequest, String reason) {
+        String environment = Deployment.previewEnvironment(pullRequest);
+        String name = app.name().value();
+        Optional<ServingState.Served> removed;
+        Optional<UUID> stored;
+        switchLock.lock();
+        try {
+            stored = store.deployments().removePreview(app.id(), name, pullRequest, reason);
+            removed = serving.removeLive(name, environment).flatMap(serving::remove);
+            delivery.publishRoutes(serving.routeTable(config));
+        } finally {
+            switchLock.unlock();
+        }
+        // The host answers no more from here on; in-flight requests finish on the worker, not in the caller's request.
+        removed.filter(r -> !r.instances().isEmpty()).ifPresent(r -> workers.submit(() -> drainAndStop(r)));
+        stored.flatMap(store.deployments()::find).ifPresent(d -> launcher.note(d, "Preview " + d.label() + " removed: " + reason));
+        log.atInfo().addKeyValue("app", name).addKeyValue("pullRequest", pullRequest).addKeyValue("reason", reason)
+                .log("Preview removed");
+        return stored.or(() -> removed.map(ServingState.Served::deploymentId));
     }
 
     /**
@@ -133,8 +168,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             }
             UUID buildId = store.builds().start(d.id(), d.source().describe());
             log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("app", d.app()).log("Building");
-            Map<String, String> env = envOf(app);
-            String token = d.source() instanceof Source.Git ? store.webhooks().accessToken(app.id()).orElse(null) : null;
+            Map<String, String> env = envOf(app, d);
+            // The linked token is offered only to the linked repository, never to a fork a pull request comes from.
+            String token = d.source() instanceof Source.Git g && sameRepository(g.url(), app.gitRepository())
+                    ? store.webhooks().accessToken(app.id()).orElse(null) : null;
             java.util.List<String> secrets = new java.util.ArrayList<>(env.values());
             if (token != null) {
                 secrets.add(token);
@@ -162,12 +199,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             return;
         }
         Deployment d = store.deployments().find(deploymentId).orElseThrow();
-        InstanceLauncher.Launch launch = launcher.launch(d, artifact, envOf(app));
+        InstanceLauncher.Launch launch = launcher.launch(d, artifact, envOf(app, d));
         if (launch instanceof InstanceLauncher.Launch.Failed f) {
             if (rollback) {
                 store.deployments().restoreState(deploymentId, before, "rollback failed: " + f.reason());
             } else {
-                fail(deploymentId, f.reason() + "; production still serves the previous deployment");
+                fail(deploymentId, f.reason() + "; " + (d.isPreview() ? d.label() : "production")
+                        + " still serves the previous deployment");
             }
             return;
         }
@@ -175,7 +213,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         Optional<ServingState.Served> replaced;
         switchLock.lock();
         try {
-            Optional<Deployment> current = serving.live(d.app()).flatMap(store.deployments()::find);
+            Optional<Deployment> current = serving.live(d.app(), d.environment()).flatMap(store.deployments()::find);
             if (!rollback && current.isPresent() && current.get().number() > d.number() && current.get().state() == DeploymentState.LIVE) {
                 // A newer deployment went live while this one was starting: it must not take traffic back.
                 String reason = "a newer deployment (" + current.get().label() + ") went live first";
@@ -191,13 +229,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                     throw e;
                 }
                 serving.put(next);
-                Optional<UUID> previous = serving.makeLive(d.app(), deploymentId);
+                Optional<UUID> previous = serving.makeLive(d.app(), d.environment(), deploymentId);
                 replaced = previous.filter(p -> !p.equals(deploymentId)).flatMap(p -> serving.get(p))
                         .filter(old -> !old.instances().isEmpty());
                 replaced.ifPresent(old -> serving.remove(old.deploymentId()));
                 delivery.publishRoutes(serving.routeTable(config));
                 launcher.promote(next);
-                launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.productionHost(d.app()))
+                launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.environmentHost(d.app(), d.environment()))
                         + " now serves it");
                 log.atInfo().addKeyValue("deployment", deploymentId).addKeyValue("app", d.app()).addKeyValue("rollback", rollback)
                         .log("Promoted");
@@ -214,7 +252,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             store.deployments().restartFinished(live.id(), "restart failed: artifact " + live.artifactDigest() + " is no longer stored");
             return;
         }
-        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app));
+        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app, live));
         if (launch instanceof InstanceLauncher.Launch.Failed f) {
             store.deployments().restartFinished(live.id(), "restart failed: " + f.reason() + "; the previous instances keep serving");
             return;
@@ -223,7 +261,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         Optional<ServingState.Served> old;
         switchLock.lock();
         try {
-            if (!serving.live(live.app()).equals(Optional.of(live.id()))) {
+            if (!serving.live(live.app(), live.environment()).equals(Optional.of(live.id()))) {
                 // Another deployment went live while the new instances started: they would serve nobody.
                 old = Optional.of(fresh);
             } else {
@@ -252,16 +290,16 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             return;
         }
         Application app = store.applications().byId(d.applicationId()).orElseThrow();
-        InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app));
+        InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app, d));
         if (launch instanceof InstanceLauncher.Launch.Started s) {
             boolean overtaken;
             switchLock.lock();
             try {
                 // A deployment promoted since the start is newer than what the database said live at recovery.
-                overtaken = serving.live(d.app()).isPresent();
+                overtaken = serving.live(d.app(), d.environment()).isPresent();
                 if (!overtaken) {
                     serving.put(s.served());
-                    serving.makeLive(d.app(), d.id());
+                    serving.makeLive(d.app(), d.environment(), d.id());
                     delivery.publishRoutes(serving.routeTable(config));
                     launcher.promote(s.served());
                 }
@@ -287,12 +325,21 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         launcher.stop(old.instances());
     }
 
+    private static boolean sameRepository(String url, String linked) {
+        return linked != null && RepositoryUrls.key(url).isPresent() && RepositoryUrls.key(url).equals(RepositoryUrls.key(linked));
+    }
+
     private Optional<Artifact> artifactOf(Deployment d) {
         return Optional.ofNullable(d.artifactDigest()).flatMap(builds::artifact);
     }
 
-    private Map<String, String> envOf(Application app) {
-        return store.envVars().get(store.applications().environmentId(app.id(), Deployment.PRODUCTION));
+    /**
+     * The variables a deployment gets: production's for production; the shared {@code preview} environment's for every
+     * pull-request preview, so production secrets never reach code from a pull request.
+     */
+    private Map<String, String> envOf(Application app, Deployment d) {
+        String from = d.isPreview() ? Deployment.PREVIEW : d.environment();
+        return store.envVars().get(store.applications().environmentId(app.id(), from));
     }
 
     private void fail(UUID deploymentId, String reason) {

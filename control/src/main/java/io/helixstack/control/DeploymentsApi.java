@@ -37,7 +37,7 @@ final class DeploymentsApi {
     record GitDeploy(String gitRepository, String ref) {
     }
 
-    record RollbackRequest(String deployment) {
+    record RollbackRequest(String deployment, String environment) {
     }
 
     record EnvPatch(Map<String, String> set, List<String> unset) {
@@ -136,10 +136,12 @@ final class DeploymentsApi {
     @Post("/applications/{app}/rollback")
     public HttpResponse rollback(@Param("app") String appName, String body) {
         Application app = api.application(appName);
-        RollbackRequest req = body == null || body.isBlank() ? new RollbackRequest(null)
+        RollbackRequest req = body == null || body.isBlank() ? new RollbackRequest(null, null)
                 : ApiJson.read(body, RollbackRequest.class, "{\"deployment\":\"main/2\"}");
-        List<Deployment> all = api.store.deployments().listByApplication(app.id(), 10_000);
-        Deployment target = Rollbacks.choose(all, api.store.applications().liveDeployment(app.id(), Deployment.PRODUCTION), req.deployment());
+        String environment = Rollbacks.environment(req.environment());
+        List<Deployment> all = api.store.deployments().listByApplication(app.id(), 10_000).stream()
+                .filter(d -> d.environment().equals(environment)).toList();
+        Deployment target = Rollbacks.choose(all, api.store.applications().liveDeployment(app.id(), environment), req.deployment());
         return ApiJson.of(HttpStatus.ACCEPTED, api.views.deployment(api.orchestrator.rollback(app, target)));
     }
 
@@ -161,14 +163,16 @@ final class DeploymentsApi {
     }
 
     @Get("/applications/{app}/env")
-    public HttpResponse env(@Param("app") String appName) {
+    public HttpResponse env(@Param("app") String appName, @Param("environment") @Default("production") String environment) {
         Application app = api.application(appName);
-        return ApiJson.ok(Map.of("env", api.store.envVars().get(envId(app))));
+        return ApiJson.ok(Map.of("env", api.store.envVars().get(envId(app, environment))));
     }
 
     @Patch("/applications/{app}/env")
-    public HttpResponse patchEnv(@Param("app") String appName, String body) {
+    public HttpResponse patchEnv(@Param("app") String appName, @Param("environment") @Default("production") String environment,
+                                 String body) {
         Application app = api.application(appName);
+        UUID envId = envId(app, environment);
         EnvPatch req = ApiJson.read(body, EnvPatch.class, "{\"set\":{\"KEY\":\"value\"},\"unset\":[\"OLD\"]}");
         Map<String, String> set = req.set() == null ? Map.of() : new LinkedHashMap<>(req.set());
         List<String> unset = req.unset() == null ? List.of() : req.unset();
@@ -179,7 +183,7 @@ final class DeploymentsApi {
             }
         });
         unset.forEach(DeploymentsApi::checkKey);
-        return ApiJson.ok(Map.of("env", api.store.envVars().patch(envId(app), set, unset)));
+        return ApiJson.ok(Map.of("env", api.store.envVars().patch(envId, set, unset)));
     }
 
     private static void checkKey(String k) {
@@ -191,7 +195,13 @@ final class DeploymentsApi {
         }
     }
 
-    private UUID envId(Application app) {
-        return api.store.applications().environmentId(app.id(), Deployment.PRODUCTION);
+    /** Variables live in {@code production} or in {@code preview}, which every pull request's preview gets. */
+    private UUID envId(Application app, String environment) {
+        String name = environment == null ? Deployment.PRODUCTION : environment.strip();
+        if (!name.equals(Deployment.PRODUCTION) && !name.equals(Deployment.PREVIEW)) {
+            throw new InvalidInputException("environment: \"" + environment + "\" (expected: production, or preview for the"
+                    + " variables of every pull request's preview)");
+        }
+        return api.store.applications().environmentId(app.id(), name);
     }
 }

@@ -42,8 +42,16 @@ record ForgeEvent(Forge forge, String event, String deliveryId, List<String> rep
         record Ping() implements Action {
         }
 
-        /** A pull (merge) request opened, updated or closed. */
-        record PullRequest() implements Action {
+        /**
+         * A pull (merge) request opened, updated, reopened ({@code open}), or closed or merged (not {@code open}).
+         *
+         * @param number         the forge's number of it in the repository (GitLab's {@code iid})
+         * @param sha            its head commit (possibly abbreviated, as Bitbucket sends it); null when closed
+         * @param headRepository the clone URL of the repository its head lives in (a fork), or null for the same one
+         * @param targetBranch   the branch it asks to merge into
+         */
+        record PullRequest(int number, boolean open, boolean merged, String sha, String headRepository, String headBranch,
+                           String targetBranch) implements Action {
         }
 
         /** An event HelixStack does not act on. */

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 final class ForgeEvents {
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     private static final int MAX_HEADER = 200;
+    private static final Pattern ABBREVIATED_SHA = Pattern.compile("[0-9a-f]{7,64}");
     private static final Pattern ZEROS = Pattern.compile("0{40}|0{64}");
 
     private ForgeEvents() {
@@ -48,10 +49,27 @@ final class ForgeEvents {
                 yield new Action.Push(List.of(new RefUpdate(ref, deleted ? null : sha(after, "after"))));
             }
             case "ping" -> new Action.Ping();
-            case "pull_request" -> new Action.PullRequest();
+            case "pull_request" -> githubPullRequest(p);
             default -> new Action.Other();
         };
         return new ForgeEvent(Forge.GITHUB, event, delivery, urls, action);
+    }
+
+    /** action: opened, synchronize (new commits), reopened, closed (merged or not); others (edited, labeled…) are not acted on. */
+    private static Action githubPullRequest(JsonNode p) {
+        String action = required(p, "action", "opened, synchronize, reopened or closed");
+        JsonNode pr = p.path("pull_request");
+        boolean open = action.equals("opened") || action.equals("synchronize") || action.equals("reopened");
+        if (!open && !action.equals("closed")) {
+            return new Action.Other();
+        }
+        int number = number(p.path("number").isInt() ? p.path("number") : pr.path("number"), "number");
+        String sha = open ? sha(required(pr.path("head"), "sha", "the head commit in pull_request.head.sha"),
+                "pull_request.head.sha") : null;
+        JsonNode headRepo = pr.path("head").path("repo").path("clone_url");
+        return new Action.PullRequest(number, open, pr.path("merged").asBoolean(false), sha,
+                headRepo.isTextual() ? headRepo.asText() : null, pr.path("head").path("ref").asText(null),
+                pr.path("base").path("ref").asText(null));
     }
 
     /**
@@ -76,10 +94,29 @@ final class ForgeEvents {
                 String sha = deleted ? null : sha(checkout ? p.path("checkout_sha").asText() : after, checkout ? "checkout_sha" : "after");
                 yield new Action.Push(List.of(new RefUpdate(ref, sha)));
             }
-            case "Merge Request Hook" -> new Action.PullRequest();
+            case "Merge Request Hook" -> gitlabMergeRequest(p);
             default -> new Action.Other();
         };
         return new ForgeEvent(Forge.GITLAB, event, delivery, urls, action);
+    }
+
+    /** object_attributes.action: open, update, reopen, merge, close; others (approved…) are not acted on. */
+    private static Action gitlabMergeRequest(JsonNode p) {
+        JsonNode mr = p.path("object_attributes");
+        String action = required(mr, "action", "open, update, reopen, merge or close in object_attributes.action");
+        boolean open = switch (action) {
+            case "open", "update", "reopen" -> true;
+            default -> false;
+        };
+        if (!open && !action.equals("merge") && !action.equals("close")) {
+            return new Action.Other();
+        }
+        int number = number(mr.path("iid"), "object_attributes.iid");
+        String sha = open ? sha(required(mr.path("last_commit"), "id", "the head commit in object_attributes.last_commit.id"),
+                "object_attributes.last_commit.id") : null;
+        JsonNode source = mr.path("source").path("git_http_url");
+        return new Action.PullRequest(number, open, action.equals("merge"), sha, source.isTextual() ? source.asText() : null,
+                mr.path("source_branch").asText(null), mr.path("target_branch").asText(null));
     }
 
     /** {@code X-Event-Key}: repo:push, pullrequest:*; push payload: push.changes[].new.{type,name,target.hash}. */
@@ -114,11 +151,44 @@ final class ForgeEvents {
             }
             action = new Action.Push(updates);
         } else if (event.startsWith("pullrequest:")) {
-            action = new Action.PullRequest();
+            action = bitbucketPullRequest(event, p);
         } else {
             action = new Action.Other();
         }
         return new ForgeEvent(Forge.BITBUCKET, event, delivery, urls, action);
+    }
+
+    /**
+     * pullrequest:created and :updated open or update it; :fulfilled (merged) and :rejected (declined) close it. Bitbucket
+     * sends the head commit abbreviated (12 hex digits); the clone resolves it.
+     */
+    private static Action bitbucketPullRequest(String event, JsonNode p) {
+        boolean open = event.equals("pullrequest:created") || event.equals("pullrequest:updated");
+        if (!open && !event.equals("pullrequest:fulfilled") && !event.equals("pullrequest:rejected")) {
+            return new Action.Other();
+        }
+        JsonNode pr = p.path("pullrequest");
+        int number = number(pr.path("id"), "pullrequest.id");
+        String sha = null;
+        if (open) {
+            sha = required(pr.path("source").path("commit"), "hash", "the head commit in pullrequest.source.commit.hash");
+            if (!ABBREVIATED_SHA.matcher(sha).matches()) {
+                throw new InvalidInputException("payload field pullrequest.source.commit.hash: \"" + sha
+                        + "\" (expected: a hex commit sha, at least 7 digits)");
+            }
+        }
+        JsonNode head = pr.path("source").path("repository").path("links").path("html").path("href");
+        return new Action.PullRequest(number, open, event.equals("pullrequest:fulfilled"), sha,
+                head.isTextual() ? head.asText() : null, pr.path("source").path("branch").path("name").asText(null),
+                pr.path("destination").path("branch").path("name").asText(null));
+    }
+
+    private static int number(JsonNode v, String field) {
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
+            throw new InvalidInputException("payload field " + field + ": " + (v.isMissingNode() ? "missing" : v.toString())
+                    + " (expected: the pull request's number, 1 or more)");
+        }
+        return v.asInt();
     }
 
     private static String header(HttpHeaders headers, String name, String expected) {

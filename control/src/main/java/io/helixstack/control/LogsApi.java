@@ -63,6 +63,8 @@ final class LogsApi {
         StreamWriter<ServerSentEvent> events = StreamMessage.streaming();
         AtomicLong last = new AtomicLong(first.isEmpty() ? api.store.runtimeLogs().tail(appId, 1, RuntimeLogRepository.Filter.NONE).stream()
                 .mapToLong(RuntimeLogRepository.Line::seq).max().orElse(0) : first.getLast().seq());
+        // A comment first, so the client sees the stream open (headers and all) even before the first line exists.
+        events.tryWrite(ServerSentEvent.ofComment("log of " + appId));
         first.forEach(l -> events.tryWrite(ServerSentEvent.ofData(ApiJson.write(LineView.of(l)))));
         long[] polls = {0};
         ScheduledFuture<?> poller = ctx.blockingTaskExecutor().scheduleWithFixedDelay(() -> {

@@ -38,6 +38,23 @@ final class Rollbacks {
                         + " like main/2, or a number)"));
     }
 
+    /**
+     * The environment a rollback acts in: production by default, or a pull request's preview named {@code preview/7}
+     * or {@code pr-7}.
+     */
+    static String environment(String wanted) {
+        if (wanted == null || wanted.isBlank() || wanted.strip().equals(Deployment.PRODUCTION)) {
+            return Deployment.PRODUCTION;
+        }
+        String w = wanted.strip();
+        String number = w.startsWith("preview/") ? w.substring("preview/".length()) : w.startsWith("pr-") ? w.substring(3) : "";
+        if (number.matches("[1-9][0-9]{0,8}")) {
+            return Deployment.previewEnvironment(Integer.parseInt(number));
+        }
+        throw new io.helixstack.domain.InvalidInputException("environment: \"" + w
+                + "\" (expected: production, or a pull request's preview like preview/7 or pr-7)");
+    }
+
     /** @return the artifact digest to promote */
     static String checkTarget(Deployment target) {
         if (target.state() == DeploymentState.LIVE) {

@@ -25,7 +25,11 @@ final class ServingState {
     }
 
     private final Map<UUID, Served> served = new HashMap<>();
-    private final Map<String, UUID> live = new HashMap<>();
+    /** The live deployment of each (application, environment). */
+    private final Map<Env, UUID> live = new HashMap<>();
+
+    record Env(String app, String environment) {
+    }
 
     void put(Served s) {
         served.put(s.deploymentId(), s);
@@ -39,29 +43,34 @@ final class ServingState {
         return Optional.ofNullable(served.get(deploymentId));
     }
 
-    /** @return the deployment that was live for the app before */
-    Optional<UUID> makeLive(String app, UUID deploymentId) {
-        return Optional.ofNullable(live.put(app, deploymentId));
+    /** @return the deployment that was live in the app's environment before */
+    Optional<UUID> makeLive(String app, String environment, UUID deploymentId) {
+        return Optional.ofNullable(live.put(new Env(app, environment), deploymentId));
     }
 
-    Optional<UUID> live(String app) {
-        return Optional.ofNullable(live.get(app));
+    Optional<UUID> live(String app, String environment) {
+        return Optional.ofNullable(live.get(new Env(app, environment)));
+    }
+
+    /** The environment serves nothing any more; @return what it served */
+    Optional<UUID> removeLive(String app, String environment) {
+        return Optional.ofNullable(live.remove(new Env(app, environment)));
     }
 
     List<Served> all() {
         return List.copyOf(served.values());
     }
 
-    /** Production hosts point at live deployments; every served deployment also answers on its own {@code d-} host. */
+    /** Environment hosts (production, previews) point at their live deployments; every served deployment also answers on its own {@code d-} host. */
     RouteTable routeTable(ControlConfig config) {
         Map<String, Route> routes = new HashMap<>();
         for (Served s : served.values()) {
             routes.put(config.deploymentHost(s.app(), Deployment.shortId(s.deploymentId())), s.route());
         }
-        live.forEach((app, id) -> {
+        live.forEach((env, id) -> {
             Served s = served.get(id);
             if (s != null) {
-                routes.put(config.productionHost(app), s.route());
+                routes.put(config.environmentHost(env.app(), env.environment()), s.route());
             }
         });
         return RouteTable.of(routes);

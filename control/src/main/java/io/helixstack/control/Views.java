@@ -30,6 +30,7 @@ final class Views {
 
     record DeploymentView(UUID id, UUID applicationId, String app, int number, String label, String environment, String state,
                           JsonNode source, String sourceDescription, String artifactDigest, String buildpack, String url,
+                          String environmentUrl,
                           String failureReason, String trigger, Instant createdAt, Instant updatedAt) {
     }
 
@@ -64,6 +65,7 @@ final class Views {
                 : store.deployments().artifact(d.artifactDigest()).map(ArtifactMetadata::buildpack).orElse(null);
         return new DeploymentView(d.id(), d.applicationId(), d.app(), d.number(), d.label(), d.environment(), d.state().wireName(),
                 SourceJson.toNode(d.source()), d.source().describe(), d.artifactDigest(), buildpack,
-                config.url(config.deploymentHost(d.app(), d.shortId())), d.failureReason(), d.trigger(), d.createdAt(), d.updatedAt());
+                config.url(config.deploymentHost(d.app(), d.shortId())), config.url(config.environmentHost(d.app(), d.environment())),
+                d.failureReason(), d.trigger(), d.createdAt(), d.updatedAt());
     }
 }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 @Blocking
 final class WebhooksApi {
     private static final Logger log = LoggerFactory.getLogger(WebhooksApi.class);
-    static final String PREVIEWS_UNSUPPORTED = "previews are not supported yet";
 
     /** The answer to a forge: overall outcome, and what happened for each application the delivery verified for. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -83,8 +82,9 @@ final class WebhooksApi {
             throw new UnauthorizedException(signatureHeader(forge) + " missing or wrong (expected: " + signatureExpected(forge) + ")");
         }
         List<Handled> handled = verified.stream().map(app -> handle(app, event)).toList();
-        Handled first = handled.stream().filter(h -> h.outcome().equals("deployed")).findFirst().orElse(handled.getFirst());
-        HttpStatus status = first.outcome().equals("deployed") || first.outcome().equals("ignored") ? HttpStatus.ACCEPTED : HttpStatus.OK;
+        Handled first = handled.stream().filter(h -> h.outcome().equals("deployed") || h.outcome().equals("removed")).findFirst()
+                .orElse(handled.getFirst());
+        HttpStatus status = List.of("deployed", "removed", "ignored").contains(first.outcome()) ? HttpStatus.ACCEPTED : HttpStatus.OK;
         return ApiJson.of(status, new Answer(first.outcome(), first.reason(), event.deliveryId(), handled));
     }
 
@@ -99,7 +99,7 @@ final class WebhooksApi {
         String branch = app.gitBranch() == null ? "main" : app.gitBranch();
         Handled result = switch (event.action()) {
             case Action.Ping p -> new Handled(name, "pong", null, null);
-            case Action.PullRequest p -> new Handled(name, "ignored", PREVIEWS_UNSUPPORTED, null);
+            case Action.PullRequest pr -> onPullRequest(app, branch, pr, id);
             case Action.Other o -> new Handled(name, "ignored", "event " + event.event() + " is not acted on"
                     + " (expected: a push to " + branch + ")", null);
             case Action.Push push -> onPush(app, branch, push, id);
@@ -130,6 +130,44 @@ final class WebhooksApi {
         } catch (RuntimeException e) {
             // Recorded before it becomes a 500, so the delivery list says what happened to the push.
             api.store.webhooks().finish(deliveryId, "failed", "could not start the deployment: " + e.getMessage(), null);
+            throw e;
+        }
+    }
+
+    /**
+     * An opened or updated pull request into the linked branch deploys its head commit to its own preview
+     * ({@code preview/<n>} at {@code pr-<n>.<app>}), superseding the preview's older commit; a closed or merged one tears
+     * its preview down. The head commit is cloned from the repository it lives in (a fork's, without the linked access
+     * token, which is only ever offered to the linked repository).
+     */
+    private Handled onPullRequest(Application app, String branch, Action.PullRequest pr, UUID deliveryId) {
+        String name = app.name().value();
+        String label = "preview/" + pr.number();
+        if (!pr.open()) {
+            String reason = "pull request #" + pr.number() + (pr.merged() ? " was merged" : " was closed");
+            Optional<UUID> removed = api.orchestrator.removePreview(app, pr.number(), reason);
+            return removed.map(id -> new Handled(name, "removed", label + " torn down: " + reason, id))
+                    .orElseGet(() -> new Handled(name, "ignored", reason + "; it had no preview serving", null));
+        }
+        if (pr.targetBranch() != null && !pr.targetBranch().equals(branch)) {
+            return new Handled(name, "ignored", "pull request #" + pr.number() + " targets " + pr.targetBranch()
+                    + " (expected: " + branch + ", the branch " + name + " deploys)", null);
+        }
+        String environment = Deployment.previewEnvironment(pr.number());
+        Optional<Deployment> latest = api.store.deployments().latestIn(app.id(), environment);
+        if (latest.isPresent() && latest.get().source() instanceof Source.Git g && g.sha() != null && g.sha().startsWith(pr.sha())
+                && latest.get().state() != io.helixstack.domain.DeploymentState.FAILED
+                && latest.get().state() != io.helixstack.domain.DeploymentState.SUPERSEDED) {
+            return new Handled(name, "ignored", label + " already has commit " + pr.sha().substring(0, 7), latest.get().id());
+        }
+        String headRepository = pr.headRepository() == null ? null : GitUrls.validOrNull(pr.headRepository());
+        String repository = headRepository != null ? headRepository : app.gitRepository();
+        try {
+            Deployment d = api.orchestrator.deploy(app, environment, new Source.Git(repository, pr.sha(), null), "git:pull-request");
+            return new Handled(name, "deployed", "pull request #" + pr.number() + " at " + pr.sha().substring(0, 7) + ": " + label,
+                    d.id());
+        } catch (RuntimeException e) {
+            api.store.webhooks().finish(deliveryId, "failed", "could not start the preview: " + e.getMessage(), null);
             throw e;
         }
     }

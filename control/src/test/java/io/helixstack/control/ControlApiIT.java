@@ -469,6 +469,39 @@ class ControlApiIT {
     }
 
     @Test
+    void eventsOfTheTeamArePagedAndStreamedLive() throws Exception {
+        json("POST", "/applications", "{\"name\":\"evented\"}");
+        List<String> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.port() + "/events?app=evented&follow=1"))
+                .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        Thread reader = Thread.ofVirtual().start(() -> stream.body().forEach(streamed::add));
+        try {
+            JsonNode live = awaitState(upload("evented", "fake-serve evented"), "live");
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamed.contains("event:deploy.promoted"));
+            assertThat(streamed).filteredOn(l -> l.startsWith("event:")).containsSubsequence("event:deployment.production.requested",
+                    "event:deployment.built", "event:deploy.promoted", "event:deployment.succeeded");
+            assertThat(streamed).anyMatch(l -> l.startsWith("id:"));
+            assertThat(streamed).filteredOn(l -> l.startsWith("data:")).allMatch(l -> l.contains("\"app\":\"evented\""));
+
+            JsonNode page = JSON.readTree(json("GET", "/events?app=evented", null).body()).get("events");
+            assertThat(page.findValuesAsText("type")).containsSubsequence("deployment.production.requested", "deploy.promoted");
+            assertThat(page.get(0).get("deployment_id").asText()).isEqualTo(live.get("id").asText());
+            assertThat(page.get(0).get("environment").asText()).isEqualTo("production");
+            long firstId = page.get(0).get("id").asLong();
+            JsonNode rest = JSON.readTree(json("GET", "/events?app=evented&after=" + firstId, null).body()).get("events");
+            assertThat(rest.size()).isEqualTo(page.size() - 1);
+            assertThat(json("GET", "/events?app=nope", null).statusCode()).isEqualTo(404);
+            assertThat(send("GET", "/events", null, null, null).statusCode()).isEqualTo(401);
+        } finally {
+            reader.interrupt();
+            stream.body().close();
+        }
+    }
+
+    @Test
     void openApiListsEveryRoute() throws Exception {
         JsonNode doc = JSON.readTree(json("GET", "/openapi.json", null).body());
         assertThat(doc.get("paths").fieldNames()).toIterable().contains("/healthz", "/projects", "/projects/{id}",
@@ -476,7 +509,7 @@ class ControlApiIT {
                 "/projects/{id}/deployments/{depId}/restart", "/applications", "/applications/{app}/deployments",
                 "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
                 "/applications/{app}/logs", "/applications/{app}/env",
-                "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts");
+                "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts", "/events");
     }
 
     private String upload(String app, String command) throws Exception {

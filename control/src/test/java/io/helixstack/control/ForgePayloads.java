@@ -65,17 +65,24 @@ final class ForgePayloads {
     }
 
     static String githubPullRequest(String url, String headSha) {
+        return githubPullRequest(url, "opened", 2, headSha, false);
+    }
+
+    /** GitHub's pull_request event: action opened, synchronize, reopened or closed ({@code merged} says which close). */
+    static String githubPullRequest(String url, String action, int number, String headSha, boolean merged) {
         return """
                 {
-                  "action": "opened",
-                  "number": 2,
-                  "pull_request": {"number": 2, "state": "open", "title": "Update the README with new information.",
-                                   "head": {"ref": "changes", "sha": "%2$s"}, "base": {"ref": "main"}},
+                  "action": "%3$s",
+                  "number": %4$d,
+                  "pull_request": {"number": %4$d, "state": "%5$s", "title": "Update the README with new information.",
+                                   "merged": %6$s,
+                                   "head": {"ref": "changes", "sha": "%2$s", "repo": {"clone_url": "%1$s"}},
+                                   "base": {"ref": "main", "repo": {"clone_url": "%1$s"}}},
                   "repository": {"id": 186853002, "name": "Hello-World", "full_name": "Codertocat/Hello-World",
                                  "html_url": "%1$s", "clone_url": "%1$s"},
                   "sender": {"login": "Codertocat", "id": 21031067}
                 }
-                """.formatted(url, headSha);
+                """.formatted(url, headSha, action, number, action.equals("closed") ? "closed" : "open", merged);
     }
 
     static String gitlabPush(String url, String ref, String before, String after) {
@@ -127,6 +134,11 @@ final class ForgePayloads {
     }
 
     static String gitlabMergeRequest(String url, String lastCommit) {
+        return gitlabMergeRequest(url, "open", 1, lastCommit, "master");
+    }
+
+    /** GitLab's Merge Request Hook: object_attributes.action open, update, reopen, merge or close. */
+    static String gitlabMergeRequest(String url, String action, int iid, String lastCommit, String target) {
         return """
                 {
                   "object_kind": "merge_request",
@@ -134,11 +146,12 @@ final class ForgePayloads {
                   "user": {"id": 1, "name": "Administrator", "username": "root"},
                   "project": {"id": 1, "name": "Gitlab Test", "web_url": "%1$s", "git_http_url": "%1$s",
                               "git_ssh_url": "git@example.com:gitlabhq/gitlab-test.git", "default_branch": "master"},
-                  "object_attributes": {"id": 99, "iid": 1, "target_branch": "master", "source_branch": "ms-viewport",
-                                        "state": "opened", "action": "open", "last_commit": {"id": "%2$s"}},
+                  "object_attributes": {"id": 99, "iid": %4$d, "target_branch": "%5$s", "source_branch": "ms-viewport",
+                                        "state": "opened", "action": "%3$s", "last_commit": {"id": "%2$s"},
+                                        "source": {"git_http_url": "%1$s"}, "target": {"git_http_url": "%1$s"}},
                   "repository": {"name": "Gitlab Test", "url": "%1$s", "homepage": "%1$s"}
                 }
-                """.formatted(url, lastCommit);
+                """.formatted(url, lastCommit, action, iid, target);
     }
 
     /** One change per branch; {@code sha == null} is a deleted branch ({@code "new": null}). */
@@ -197,14 +210,19 @@ final class ForgePayloads {
     }
 
     static String bitbucketPullRequest(String url, String sourceSha) {
+        return bitbucketPullRequest(url, 1, sourceSha);
+    }
+
+    /** Bitbucket Cloud's pullrequest:* payload; the event (created, updated, fulfilled, rejected) is the X-Event-Key. */
+    static String bitbucketPullRequest(String url, int id, String sourceSha) {
         return """
                 {
-                  "pullrequest": {"id": 1, "title": "Add feature", "state": "OPEN",
+                  "pullrequest": {"id": %3$d, "title": "Add feature", "state": "OPEN",
                                   "source": {"branch": {"name": "feature"}, "commit": {"hash": "%2$s"}},
                                   "destination": {"branch": {"name": "main"}}},
                   "repository": {"type": "repository", "full_name": "team/repo", "links": {"html": {"href": "%1$s"}}, "name": "repo"},
                   "actor": {"display_name": "Emma", "type": "user"}
                 }
-                """.formatted(url, sourceSha);
+                """.formatted(url, sourceSha, id);
     }
 }

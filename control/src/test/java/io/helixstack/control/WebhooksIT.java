@@ -143,13 +143,14 @@ class WebhooksIT {
         assertThat(deliveries.get(0).get("outcome").asText()).isEqualTo("deployed");
         assertThat(deliveries.get(0).get("deployment_id").asText()).isEqualTo(deploymentId);
 
-        // Ping answers 200; a pull request is recorded, not deployed; a push elsewhere or a deletion is ignored.
+        // Ping answers 200; a pull request into another branch is ignored; a push elsewhere or a deletion is ignored.
         HttpResponse<String> ping = client.github(ForgePayloads.githubPing(l.url()), "ping", "ping-1", l.secret());
         assertThat(ping.statusCode()).as(ping.body()).isEqualTo(200);
         assertThat(JSON.readTree(ping.body()).get("outcome").asText()).isEqualTo("pong");
-        HttpResponse<String> pr = client.github(ForgePayloads.githubPullRequest(l.url(), second), "pull_request", "pr-1", l.secret());
+        HttpResponse<String> pr = client.github(ForgePayloads.githubPullRequest(l.url(), second).replace("\"ref\": \"main\"",
+                "\"ref\": \"release\""), "pull_request", "pr-1", l.secret());
         assertThat(pr.statusCode()).isEqualTo(202);
-        assertThat(JSON.readTree(pr.body()).get("reason").asText()).isEqualTo("previews are not supported yet");
+        assertThat(JSON.readTree(pr.body()).get("reason").asText()).contains("targets release", "expected: main");
         HttpResponse<String> feature = client.github(ForgePayloads.githubPush(l.url(), "refs/heads/feature", first, second, false), "push",
                 "feature-1", l.secret());
         assertThat(feature.statusCode()).isEqualTo(202);
@@ -187,7 +188,7 @@ class WebhooksIT {
 
         HttpResponse<String> mr = client.gitlab(ForgePayloads.gitlabMergeRequest(l.url(), sha), "Merge Request Hook", "ev-2", l.secret());
         assertThat(mr.statusCode()).isEqualTo(202);
-        assertThat(JSON.readTree(mr.body()).get("reason").asText()).isEqualTo("previews are not supported yet");
+        assertThat(JSON.readTree(mr.body()).get("reason").asText()).contains("targets master", "expected: main");
         assertThat(JSON.readTree(client.json("GET", "/applications/gl-app/webhook-deliveries", null).body()).findValuesAsText("outcome"))
                 .containsExactly("ignored", "deployed");
     }
@@ -209,13 +210,133 @@ class WebhooksIT {
         JsonNode live = awaitLive(JSON.readTree(r.body()).get("applications").get(0).get("deployment_id").asText());
         assertThat(live.get("source").get("sha").asText()).isEqualTo(sha);
 
-        byte[] pr = ForgePayloads.bitbucketPullRequest(l.url(), sha).getBytes(StandardCharsets.UTF_8);
+        byte[] pr = ForgePayloads.bitbucketPullRequest(l.url(), sha).replace("\"name\": \"main\"", "\"name\": \"develop\"")
+                .getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> prAnswer = client.bitbucket(pr, "pullrequest:created", "req-2", WebhookSignatures.sign(pr, l.secret()));
-        assertThat(JSON.readTree(prAnswer.body()).get("reason").asText()).isEqualTo("previews are not supported yet");
+        assertThat(JSON.readTree(prAnswer.body()).get("reason").asText()).contains("targets develop");
         byte[] gone = ForgePayloads.bitbucketPush(l.url(), "main", null).getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> deleted = client.bitbucket(gone, "repo:push", "req-3", WebhookSignatures.sign(gone, l.secret()));
         assertThat(JSON.readTree(deleted.body()).get("outcome").asText()).isEqualTo("ignored");
         assertThat(deploymentsOf("bb-app")).hasSize(1);
+    }
+
+    @Test
+    void gitHubPullRequestsGetIsolatedPreviewsThatFollowTheirCommitsAndGoAwayWhenClosed() throws Exception {
+        Linked l = link("gh-preview", null);
+        String mainSha = commit(l.dir(), "fake-serve production");
+        client.json("PATCH", "/applications/gh-preview/env", "{\"set\":{\"DATABASE_PASSWORD\":\"production-only-secret\"}}");
+        HttpResponse<String> previewEnv = client.json("PATCH", "/applications/gh-preview/env?environment=preview",
+                "{\"set\":{\"API_URL\":\"https://staging.example.com\"}}");
+        assertThat(previewEnv.statusCode()).as(previewEnv.body()).isEqualTo(200);
+        assertThat(client.json("GET", "/applications/gh-preview/env?environment=staging", null).statusCode()).isEqualTo(400);
+        String prod = deployedId(client.github(ForgePayloads.githubPush(l.url(), "refs/heads/main", ForgePayloads.ZERO_SHA, mainSha, false),
+                "push", "push-1", l.secret()));
+        awaitLive(prod);
+
+        String v1 = commit(l.dir(), "fake-serve preview v1");
+        HttpResponse<String> opened = client.github(ForgePayloads.githubPullRequest(l.url(), "opened", 7, v1, false), "pull_request",
+                "pr7-opened", l.secret());
+        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(202);
+        JsonNode first = awaitLive(deployedId(opened));
+        assertThat(first.get("label").asText()).isEqualTo("preview/7");
+        assertThat(first.get("environment").asText()).isEqualTo("preview/7");
+        assertThat(first.get("environment_url").asText()).isEqualTo("http://pr-7.gh-preview.localhost:8080");
+        assertThat(first.get("source").get("sha").asText()).isEqualTo(v1);
+        io.helixstack.plugin.api.Instance previewInstance = fixture.orchestrator.instancesOf(UUID.fromString(first.get("id").asText())).getFirst();
+        assertThat(runtime.environmentOf(previewInstance)).containsEntry("API_URL", "https://staging.example.com")
+                .as("production secrets never reach a preview").doesNotContainKey("DATABASE_PASSWORD");
+        assertThat(routedDeployment("pr-7.gh-preview.localhost")).isEqualTo(first.get("id").asText());
+        assertThat(routedDeployment("gh-preview.localhost")).as("production untouched").isEqualTo(prod);
+        assertThat(eventTypes(first.get("id").asText()))
+                .contains("deployment.preview.requested");
+        assertThat(eventTypes(prod)).contains("deployment.production.requested");
+
+        // A newer commit supersedes the older preview; the same commit again changes nothing.
+        String v2 = commit(l.dir(), "fake-serve preview v2");
+        JsonNode second = awaitLive(deployedId(client.github(ForgePayloads.githubPullRequest(l.url(), "synchronize", 7, v2, false),
+                "pull_request", "pr7-sync", l.secret())));
+        assertThat(second.get("label").asText()).isEqualTo("preview/7");
+        assertThat(deployment(first.get("id").asText()).get("state").asText()).isEqualTo("superseded");
+        assertThat(routedDeployment("pr-7.gh-preview.localhost")).isEqualTo(second.get("id").asText());
+        HttpResponse<String> again = client.github(ForgePayloads.githubPullRequest(l.url(), "synchronize", 7, v2, false), "pull_request",
+                "pr7-sync-again", l.secret());
+        assertThat(JSON.readTree(again.body()).get("reason").asText()).contains("already has commit");
+
+        // Preview rollback: the PR's previous build again, without a build.
+        HttpResponse<String> rolled = client.json("POST", "/applications/gh-preview/rollback", "{\"environment\":\"pr-7\"}");
+        assertThat(rolled.statusCode()).as(rolled.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.get("id").asText().equals(routedDeployment("pr-7.gh-preview.localhost")));
+        assertThat(eventTypes(first.get("id").asText())).contains("deployment.rolled_back");
+        assertThat(routedDeployment("gh-preview.localhost")).as("production untouched by a preview rollback").isEqualTo(prod);
+
+        // Merged: the preview goes away, its history stays; production serves on.
+        HttpResponse<String> closed = client.github(ForgePayloads.githubPullRequest(l.url(), "closed", 7, v2, true), "pull_request",
+                "pr7-closed", l.secret());
+        assertThat(closed.statusCode()).as(closed.body()).isEqualTo(202);
+        assertThat(JSON.readTree(closed.body()).get("outcome").asText()).isEqualTo("removed");
+        assertThat(routedDeployment("pr-7.gh-preview.localhost")).isNull();
+        assertThat(routedDeployment("gh-preview.localhost")).isEqualTo(prod);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.status(previewInstance) == io.helixstack.plugin.api.InstanceStatus.STOPPED);
+        JsonNode history = deploymentsOf("gh-preview");
+        assertThat(history.findValuesAsText("label")).containsExactlyInAnyOrder("main/1", "preview/7", "preview/7");
+        assertThat(deployment(first.get("id").asText()).get("failure_reason").asText()).contains("pull request #7 was merged");
+        assertThat(eventTypes(first.get("id").asText())).contains("preview.removed");
+        HttpResponse<String> closedAgain = client.github(ForgePayloads.githubPullRequest(l.url(), "closed", 7, v2, true), "pull_request",
+                "pr7-closed-again", l.secret());
+        assertThat(JSON.readTree(closedAgain.body()).get("outcome").asText()).isEqualTo("ignored");
+    }
+
+    @Test
+    void gitLabMergeRequestsAndBitbucketPullRequestsGetPreviewsToo() throws Exception {
+        Linked gl = link("gl-preview", "gitlab-preview-secret-0123456789");
+        String glSha = commit(gl.dir(), "fake-serve gitlab preview");
+        HttpResponse<String> mr = client.gitlab(ForgePayloads.gitlabMergeRequest(gl.url(), "open", 3, glSha, "main"), "Merge Request Hook",
+                "mr3-open", gl.secret());
+        assertThat(mr.statusCode()).as(mr.body()).isEqualTo(202);
+        JsonNode glPreview = awaitLive(deployedId(mr));
+        assertThat(glPreview.get("environment_url").asText()).isEqualTo("http://pr-3.gl-preview.localhost:8080");
+        assertThat(routedDeployment("pr-3.gl-preview.localhost")).isEqualTo(glPreview.get("id").asText());
+        HttpResponse<String> merged = client.gitlab(ForgePayloads.gitlabMergeRequest(gl.url(), "merge", 3, glSha, "main"),
+                "Merge Request Hook", "mr3-merge", gl.secret());
+        assertThat(JSON.readTree(merged.body()).get("outcome").asText()).isEqualTo("removed");
+        assertThat(routedDeployment("pr-3.gl-preview.localhost")).isNull();
+
+        Linked bb = link("bb-preview", null);
+        String bbSha = commit(bb.dir(), "fake-serve bitbucket preview");
+        // Bitbucket sends the head commit abbreviated to 12 hex digits.
+        byte[] created = ForgePayloads.bitbucketPullRequest(bb.url(), 4, bbSha.substring(0, 12)).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> pr = client.bitbucket(created, "pullrequest:created", "bb4-created", WebhookSignatures.sign(created, bb.secret()));
+        assertThat(pr.statusCode()).as(pr.body()).isEqualTo(202);
+        JsonNode bbPreview = awaitLive(deployedId(pr));
+        assertThat(bbPreview.get("source").get("sha").asText()).as("resolved to the full sha").isEqualTo(bbSha);
+        assertThat(routedDeployment("pr-4.bb-preview.localhost")).isEqualTo(bbPreview.get("id").asText());
+        byte[] declined = ForgePayloads.bitbucketPullRequest(bb.url(), 4, bbSha.substring(0, 12)).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> rejected = client.bitbucket(declined, "pullrequest:rejected", "bb4-rejected",
+                WebhookSignatures.sign(declined, bb.secret()));
+        assertThat(JSON.readTree(rejected.body()).get("outcome").asText()).isEqualTo("removed");
+        assertThat(routedDeployment("pr-4.bb-preview.localhost")).isNull();
+
+        byte[] unsigned = ForgePayloads.bitbucketPullRequest(bb.url(), 5, bbSha).getBytes(StandardCharsets.UTF_8);
+        assertThat(client.bitbucket(unsigned, "pullrequest:created", "bb5", WebhookSignatures.sign(unsigned, "wrong-secret-entirely"))
+                .statusCode()).isEqualTo(401);
+        assertThat(deploymentsOf("bb-preview").findValuesAsText("label")).containsExactly("preview/4");
+    }
+
+    private List<String> eventTypes(String deploymentId) {
+        return store.jdbi().withHandle(h -> h.createQuery("select type from events where deployment_id = cast(:d as uuid) order by id")
+                .bind("d", deploymentId).mapTo(String.class).list());
+    }
+
+    /** The deployment id the proxy's route for {@code host} (with the public port) points at, or null. */
+    private String routedDeployment(String host) {
+        return delivery.routes().find(host + ":8080").or(() -> delivery.routes().find(host))
+                .map(r -> r.deploymentId().toString()).orElse(null);
+    }
+
+    private static String deployedId(HttpResponse<String> answer) throws Exception {
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.get("outcome").asText()).as(answer.body()).isEqualTo("deployed");
+        return body.get("applications").get(0).get("deployment_id").asText();
     }
 
     @Test

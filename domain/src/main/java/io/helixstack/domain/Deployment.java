@@ -27,9 +27,39 @@ public record Deployment(UUID id, UUID applicationId, String app, UUID environme
     }
 
     public static final String PRODUCTION = "production";
+    /** The environment whose variables every pull-request preview gets (it never has deployments of its own). */
+    public static final String PREVIEW = "preview";
+    private static final String PREVIEW_PREFIX = PREVIEW + "/";
 
-    /** {@code main/<n>} for production, {@code <environment>/<n>} otherwise. */
+    /** The environment of pull request {@code number}'s preview: {@code preview/<number>}. */
+    public static String previewEnvironment(int pullRequest) {
+        if (pullRequest < 1) {
+            throw new InvalidInputException("pull request number: " + pullRequest + " (expected: 1 or more)");
+        }
+        return PREVIEW_PREFIX + pullRequest;
+    }
+
+    /** The pull request number of a {@code preview/<n>} environment, or 0 for any other environment. */
+    public static int pullRequestOf(String environment) {
+        if (environment == null || !environment.startsWith(PREVIEW_PREFIX)) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(environment.substring(PREVIEW_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public boolean isPreview() {
+        return pullRequestOf(environment) > 0;
+    }
+
+    /** {@code main/<n>} for production, {@code preview/<pr>} for a pull request's preview, {@code <environment>/<n>} otherwise. */
     public String label() {
+        if (isPreview()) {
+            return environment;
+        }
         return (PRODUCTION.equals(environment) ? "main" : environment) + "/" + number;
     }
 

@@ -16,7 +16,9 @@ public sealed interface Event {
     /** The dotted wire name, e.g. {@code deploy.promoted}. */
     default String type() {
         return switch (this) {
-            case DeploymentRequested e -> "deployment.requested";
+            case ProductionDeploymentRequested e -> "deployment.production.requested";
+            case PreviewDeploymentRequested e -> "deployment.preview.requested";
+            case PreviewRemoved e -> "preview.removed";
             case DeploymentRestartRequested e -> "deployment.restart.requested";
             case BuildRequested e -> "build.requested";
             case BuildSucceeded e -> "build.succeeded";
@@ -29,10 +31,26 @@ public sealed interface Event {
         };
     }
 
-    record DeploymentRequested(UUID deploymentId, String app, String label, String source, Instant at) implements Event {
-        public DeploymentRequested {
+    /** A deployment to production was asked for (an upload, a push to the linked branch, the API). */
+    record ProductionDeploymentRequested(UUID deploymentId, String app, String label, String source, Instant at) implements Event {
+        public ProductionDeploymentRequested {
             Objects.requireNonNull(deploymentId, "deploymentId");
         }
+    }
+
+    /** A pull request was opened or updated: its preview environment gets a new deployment. */
+    record PreviewDeploymentRequested(UUID deploymentId, String app, String label, String source, int pullRequest, Instant at)
+            implements Event {
+        public PreviewDeploymentRequested {
+            Objects.requireNonNull(deploymentId, "deploymentId");
+        }
+    }
+
+    /**
+     * A pull request was closed or merged: its preview stopped serving. {@code deploymentId} is the one that was live
+     * there (its history is kept).
+     */
+    record PreviewRemoved(UUID deploymentId, String app, int pullRequest, String reason, Instant at) implements Event {
     }
 
     record DeploymentRestartRequested(UUID deploymentId, String app, Instant at) implements Event {

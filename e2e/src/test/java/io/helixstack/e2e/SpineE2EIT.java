@@ -237,6 +237,9 @@ class SpineE2EIT {
         HelixProcesses.Result shown = HelixProcesses.cli(home, Duration.ofMinutes(1), "metrics", "--app", "hello", "--window", "10m");
         assertThat(shown.exit()).as(shown.toString()).isZero();
         assertThat(shown.out()).contains("DEPLOYMENT", "P50 / P95 / P99", "MEMORY", "MB");
+        HelixProcesses.Result events = HelixProcesses.cli(home, Duration.ofMinutes(1), "events", "--app", "hello", "--lines", "200");
+        assertThat(events.exit()).as(events.toString()).isZero();
+        assertThat(events.out()).contains("deployment.production.requested", "deploy.promoted", "deployment.rolled_back");
         HelixProcesses.Result badWindow = HelixProcesses.cli(home, Duration.ofMinutes(1), "metrics", "--app", "hello", "--window", "soon");
         assertThat(badWindow.exit()).isNotZero();
         assertThat(badWindow.err()).contains("window").contains("expected").doesNotContain("Exception");

@@ -66,10 +66,14 @@ public final class ApplicationRepository {
                 .map((rs, ctx) -> map(rs)).findOne());
     }
 
-    /** The id of the application's environment of that name. */
+    /** The id of the application's environment of that name, created on first use (e.g. {@code preview}). */
     public UUID environmentId(UUID applicationId, String environment) {
-        return jdbi.withHandle(h -> h.createQuery("select id from environments where application_id = :a and name = :n")
-                .bind("a", applicationId).bind("n", environment).mapTo(UUID.class).one());
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("insert into environments (id, application_id, name) values (:id, :a, :n) on conflict do nothing")
+                    .bind("id", UUID.randomUUID()).bind("a", applicationId).bind("n", environment).execute();
+            return h.createQuery("select id from environments where application_id = :a and name = :n")
+                    .bind("a", applicationId).bind("n", environment).mapTo(UUID.class).one();
+        });
     }
 
     /** The deployment now serving the environment, if any. */

@@ -34,9 +34,14 @@ public final class DeploymentRepository {
         this.clock = clock;
     }
 
-    /** A new queued deployment, numbered next in its environment; emits {@code deployment.requested}. */
+    /**
+     * A new queued deployment, numbered next in its environment (created on first use, e.g. a pull request's
+     * {@code preview/<n>}); emits {@code deployment.production.requested} or {@code deployment.preview.requested}.
+     */
     public Deployment create(Application app, String environment, Source source, String trigger) {
         return jdbi.inTransaction(h -> {
+            h.createUpdate("insert into environments (id, application_id, name) values (:id, :a, :n) on conflict do nothing")
+                    .bind("id", UUID.randomUUID()).bind("a", app.id()).bind("n", environment).execute();
             UUID envId = h.createQuery("select id from environments where application_id = :a and name = :n for update")
                     .bind("a", app.id()).bind("n", environment).mapTo(UUID.class).one();
             int number = h.createQuery("select coalesce(max(number), 0) + 1 from deployments where environment_id = :e")
@@ -48,7 +53,10 @@ public final class DeploymentRepository {
                     .bind("id", id).bind("a", app.id()).bind("e", envId).bind("n", number)
                     .bind("source", SourceJson.write(source)).bind("trigger", trigger).bind("now", now()).execute();
             Deployment d = get(h, id);
-            events.append(h, new Event.DeploymentRequested(id, app.name().value(), d.label(), source.describe(), clock.instant()));
+            int pullRequest = Deployment.pullRequestOf(environment);
+            events.append(h, pullRequest > 0
+                    ? new Event.PreviewDeploymentRequested(id, app.name().value(), d.label(), source.describe(), pullRequest, clock.instant())
+                    : new Event.ProductionDeploymentRequested(id, app.name().value(), d.label(), source.describe(), clock.instant()));
             return d;
         });
     }
@@ -134,6 +142,36 @@ public final class DeploymentRepository {
             }
             return Optional.ofNullable(prev);
         });
+    }
+
+    /**
+     * A pull request's preview stops serving: its live deployment becomes {@code superseded} with the reason (its record
+     * and logs stay), the environment serves nothing, and {@code preview.removed} is written.
+     *
+     * @return the deployment that was live there, if any
+     */
+    public Optional<UUID> removePreview(UUID applicationId, String app, int pullRequest, String reason) {
+        String environment = Deployment.previewEnvironment(pullRequest);
+        return jdbi.inTransaction(h -> {
+            Optional<UUID> live = h.createQuery("select live_deployment_id from environments where application_id = :a and name = :n"
+                            + " and live_deployment_id is not null for update")
+                    .bind("a", applicationId).bind("n", environment).mapTo(UUID.class).findOne();
+            live.ifPresent(id -> {
+                h.createUpdate("update environments set live_deployment_id = null where application_id = :a and name = :n")
+                        .bind("a", applicationId).bind("n", environment).execute();
+                h.createUpdate("update deployments set state = 'superseded', failure_reason = :r, updated_at = :now"
+                                + " where id = :id and state = 'live'")
+                        .bind("r", reason).bind("now", now()).bind("id", id).execute();
+                events.append(h, new Event.PreviewRemoved(id, app, pullRequest, reason, clock.instant()));
+            });
+            return live;
+        });
+    }
+
+    /** The newest deployment of an environment, if it has any. */
+    public Optional<Deployment> latestIn(UUID applicationId, String environment) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + " where d.application_id = :a and e.name = :n order by d.number desc limit 1")
+                .bind("a", applicationId).bind("n", environment).map((rs, c) -> map(rs)).findOne());
     }
 
     /** A restart was asked for: emits {@code deployment.restart.requested}. */

@@ -33,6 +33,34 @@ public final class EventOutbox {
         }
     }
 
+    /** An event with the application it concerns, for a team's event stream. */
+    public record TeamEvent(long id, String type, java.util.UUID deploymentId, String app, String environment, String payload,
+                            java.time.Instant at) {
+    }
+
+    /**
+     * The events of one team's applications after {@code afterId}, oldest first; only one application's when
+     * {@code applicationId} is given.
+     */
+    public List<TeamEvent> ofTeam(Jdbi jdbi, java.util.UUID teamId, java.util.UUID applicationId, long afterId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select e.id, e.type, e.deployment_id, a.name as app, env.name as env, e.payload::text as payload,
+                               e.created_at
+                        from events e join deployments d on d.id = e.deployment_id join applications a on a.id = d.application_id
+                        join environments env on env.id = d.environment_id join projects p on p.id = a.project_id
+                        where p.team_id = :team and e.id > :after and (cast(:app as uuid) is null or a.id = cast(:app as uuid))
+                        order by e.id limit :limit""")
+                .bind("team", teamId).bind("app", applicationId).bind("after", afterId).bind("limit", limit)
+                .map((rs, ctx) -> new TeamEvent(rs.getLong("id"), rs.getString("type"), rs.getObject("deployment_id", java.util.UUID.class),
+                        rs.getString("app"), rs.getString("env"), rs.getString("payload"), rs.getTimestamp("created_at").toInstant()))
+                .list());
+    }
+
+    /** The newest event id, 0 when there is none. */
+    public long lastId(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("select coalesce(max(id), 0) from events").mapTo(Long.class).one());
+    }
+
     /** Events after {@code afterId}, oldest first. */
     public List<StoredEvent> after(Jdbi jdbi, long afterId, int limit) {
         return jdbi.withHandle(h -> h.createQuery(

@@ -35,7 +35,7 @@ public final class WebhookRepository {
         }
     }
 
-    /** One recorded delivery. {@code outcome}: received (being handled), deployed, ignored, pong or failed. */
+    /** One recorded delivery. {@code outcome}: received (being handled), deployed, removed (a preview), ignored, pong or failed. */
     public record Delivery(UUID id, UUID applicationId, String forge, String event, String deliveryId, String outcome,
                            String reason, UUID deploymentId, Instant receivedAt) {
     }

@@ -97,7 +97,7 @@ class StoreIT {
 
         List<String> types = store.events().after(store.jdbi(), 0, 1000).stream()
                 .filter(e -> d1.id().toString().equals(e.deploymentId())).map(EventOutbox.StoredEvent::type).toList();
-        assertThat(types).containsSubsequence("deployment.requested", "deployment.built", "deploy.promoted",
+        assertThat(types).containsSubsequence("deployment.production.requested", "deployment.built", "deploy.promoted",
                 "deployment.succeeded", "deploy.promoted", "deployment.rolled_back");
     }
 

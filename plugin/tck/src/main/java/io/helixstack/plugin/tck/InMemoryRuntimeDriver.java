@@ -174,6 +174,11 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
         }
     }
 
+    /** The environment the instance was started with, as a real driver would hand it to the process. */
+    public Map<String, String> environmentOf(Instance instance) {
+        return find(instance).spec.env();
+    }
+
     /** What {@link #stats} reports for a live instance from now on. */
     public void setUsage(Instance instance, double cpuSeconds, long memoryBytes) {
         FakeInstance fake = find(instance);
