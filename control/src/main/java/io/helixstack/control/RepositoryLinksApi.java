@@ -28,7 +28,8 @@ final class RepositoryLinksApi {
     private static final int MAX_SECRET = 256;
     private static final int MAX_TOKEN = 4096;
 
-    record LinkRequest(String gitRepository, String gitBranch, String webhookSecret, String accessToken) {
+    record LinkRequest(String gitRepository, String gitBranch, String webhookSecret, String accessToken, String forge,
+                       String statusApiUrl) {
         // Never print the secrets (an exception message or a debug log may show the request).
         @Override
         public String toString() {
@@ -42,7 +43,8 @@ final class RepositoryLinksApi {
     /** {@code webhookSecret} is present only in the answer to the link that generated it: it is shown that once. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RepositoryView(String application, String gitRepository, String gitBranch, boolean webhookSecretSet,
-                          boolean accessTokenSet, WebhookUrls webhookUrls, Instant updatedAt, String webhookSecret) {
+                          boolean accessTokenSet, WebhookUrls webhookUrls, Instant updatedAt, String webhookSecret, String forge,
+                          String statusApiUrl) {
     }
 
     record DeliveryView(UUID id, String forge, String event, String deliveryId, String outcome, String reason, UUID deploymentId,
@@ -74,11 +76,15 @@ final class RepositoryLinksApi {
         String branch = GitUrls.validRef(req.gitBranch() == null || req.gitBranch().isBlank() ? "main" : req.gitBranch().strip());
         checkSecret(req.webhookSecret());
         checkToken(req.accessToken());
+        String forge = ForgeStatusReporter.forge(req.forge(), repo);
+        String statusApi = statusApiUrl(req.statusApiUrl());
         Optional<WebhookRepository.LinkStatus> before = api.store.webhooks().status(app.id());
         // A new secret only when there is none: re-linking must not break the hook already configured on the forge.
         String generated = req.webhookSecret() == null && before.isEmpty() ? HexFormat.of().formatHex(randomBytes()) : null;
         WebhookRepository.LinkStatus status = api.store.webhooks().link(app.id(), repo, key, branch,
                 req.webhookSecret() != null ? req.webhookSecret() : generated, req.accessToken());
+        api.store.webhooks().setStatusTarget(app.id(), forge, statusApi);
+        status = api.store.webhooks().status(app.id()).orElse(status);
         log.atInfo().addKeyValue("app", app.name().value()).addKeyValue("repository", RepositoryUrls.redact(repo))
                 .addKeyValue("branch", branch).log("Linked repository");
         return ApiJson.ok(view(app, Optional.of(status), generated));
@@ -108,9 +114,9 @@ final class RepositoryLinksApi {
         String base = publicBase(ServiceRequestContext.current());
         WebhookUrls urls = new WebhookUrls(base + "/webhooks/github", base + "/webhooks/gitlab", base + "/webhooks/bitbucket");
         return status.map(s -> new RepositoryView(app.name().value(), s.gitRepository(), s.gitBranch(), s.webhookSecretSet(),
-                        s.accessTokenSet(), urls, s.updatedAt(), generatedSecret))
+                        s.accessTokenSet(), urls, s.updatedAt(), generatedSecret, s.forge(), s.statusApiUrl()))
                 .orElseGet(() -> new RepositoryView(app.name().value(), app.gitRepository(), app.gitBranch(), false, false, urls,
-                        null, null));
+                        null, null, null, null));
     }
 
     /** The address the caller reached the API at; behind a reverse proxy, the one the proxy says it was reached at. */
@@ -124,6 +130,22 @@ final class RepositoryLinksApi {
             authority = local.getHostString() + ":" + local.getPort();
         }
         return scheme + "://" + authority;
+    }
+
+    private static String statusApiUrl(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value.strip());
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null && uri.getUserInfo() == null) {
+                return value.strip().replaceAll("/+$", "");
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("status_api_url: \"" + value + "\" (expected: the forge's API base URL, e.g."
+                + " https://github.example.com/api/v3 or https://gitlab.example.com)");
     }
 
     private static void checkSecret(String secret) {

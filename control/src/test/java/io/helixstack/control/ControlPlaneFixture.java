@@ -30,8 +30,11 @@ final class ControlPlaneFixture implements AutoCloseable {
     final InMemoryDeliveryProvider delivery = new InMemoryDeliveryProvider();
     final DeploymentOrchestrator orchestrator;
     final ControlPlane api;
+    final ControlConfig config;
     /** Not started: tests call {@link MetricsSampler#sample()} themselves. */
     final MetricsSampler sampler;
+    /** The PostgreSQL bus over this database's outbox, for the control plane's bus consumers. */
+    final io.helixstack.bus.PostgresEventBus bus;
     /** An owner token of the default team. */
     final String token;
 
@@ -43,7 +46,7 @@ final class ControlPlaneFixture implements AutoCloseable {
         runtime = new InMemoryRuntimeDriver(logs);
         LocalBuildService builds = new LocalBuildService(tmp.resolve("build"), buildpacks, ProcessCommandRunner::new, Clock.systemUTC());
         // Small limits so tests reach them quickly: 64 KiB uploads, 2 s health checks.
-        ControlConfig config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
+        config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
         sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
@@ -51,10 +54,13 @@ final class ControlPlaneFixture implements AutoCloseable {
                 sampler);
         api.start();
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
+        bus = io.helixstack.bus.PostgresEventBus.start(db.dataSource(), io.helixstack.bus.PostgresEventBus.Settings.defaults()
+                .withRetry(new io.helixstack.plugin.api.RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1))));
     }
 
     @Override
     public void close() {
+        bus.close();
         api.close();
         sampler.close();
         orchestrator.close();

@@ -340,6 +340,64 @@ class WebhooksIT {
     }
 
     @Test
+    void deploymentsAreReportedToTheForgeAsCommitStatuses() throws Exception {
+        // A stand-in for GitHub's API that records the calls it receives.
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer forgeApi = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        forgeApi.createContext("/", exchange -> {
+            try (exchange) {
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                        + exchange.getRequestHeaders().getFirst("Authorization") + " " + body.path("state").asText() + " "
+                        + body.path("context").asText() + " " + body.path("target_url").asText("-"));
+                exchange.sendResponseHeaders(201, -1);
+            }
+        });
+        forgeApi.start();
+        ForgeStatusReporter reporter = new ForgeStatusReporter(store, fixture.config,
+                List.of(new ForgeStatusReporter.Forge("github", "https://api.github.com", io.helixstack.source.GitHubStatuses::new)));
+        try (var subscription = reporter.subscribe(fixture.bus)) {
+            Path dir = Files.createDirectories(tmp.resolve("mirror/acme/statuses.git"));
+            Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call().close();
+            client.json("POST", "/applications", "{\"name\":\"reported\"}");
+            String apiBase = "http://127.0.0.1:" + forgeApi.getAddress().getPort();
+            HttpResponse<String> linked = client.json("PUT", "/applications/reported/repository", "{\"git_repository\":\""
+                    + dir.toUri() + "\",\"access_token\":\"ghp_statuses_token_0123456789\",\"forge\":\"github\","
+                    + "\"status_api_url\":\"" + apiBase + "\"}");
+            assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+            assertThat(JSON.readTree(linked.body()).get("forge").asText()).isEqualTo("github");
+            String secret = JSON.readTree(linked.body()).get("webhook_secret").asText();
+            secretsHandedOut.add(secret);
+            assertThat(client.json("PUT", "/applications/reported/repository", "{\"git_repository\":\"" + dir.toUri()
+                    + "\",\"forge\":\"sourcehut\"}").statusCode()).isEqualTo(400);
+
+            String good = commit(dir, "fake-serve reported");
+            awaitLive(deployedId(client.github(ForgePayloads.githubPush(dir.toUri().toString(), "refs/heads/main",
+                    ForgePayloads.ZERO_SHA, good, false), "push", "status-push-1", secret)));
+            await().atMost(Duration.ofSeconds(15)).until(() -> calls.stream().anyMatch(c -> c.contains(" success ")));
+            String path = "/repos/acme/statuses/statuses/" + good;
+            assertThat(calls).containsSubsequence(
+                    "POST " + path + " Bearer ghp_statuses_token_0123456789 pending helixstack/production -",
+                    "POST " + path + " Bearer ghp_statuses_token_0123456789 success helixstack/production http://reported.localhost:8080");
+
+            String preview = commit(dir, "fake-serve reported preview");
+            awaitLive(deployedId(client.github(ForgePayloads.githubPullRequest(dir.toUri().toString(), "opened", 9, preview, false),
+                    "pull_request", "status-pr-9", secret)));
+            await().atMost(Duration.ofSeconds(15)).until(() -> calls.contains("POST /repos/acme/statuses/statuses/" + preview
+                    + " Bearer ghp_statuses_token_0123456789 success helixstack/preview http://pr-9.reported.localhost:8080"));
+
+            String broken = commit(dir, "fake-unhealthy");
+            client.github(ForgePayloads.githubPush(dir.toUri().toString(), "refs/heads/main", good, broken, false), "push",
+                    "status-push-2", secret);
+            await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().anyMatch(c -> c.startsWith("POST /repos/acme/statuses/statuses/"
+                    + broken) && c.contains(" failure helixstack/production ")));
+        } finally {
+            forgeApi.stop(0);
+        }
+    }
+
+    @Test
     void unsignedOrWronglySignedDeliveriesChangeNothing() throws Exception {
         Linked l = link("unsigned-app", null);
         String sha = commit(l.dir(), "fake-serve nope");

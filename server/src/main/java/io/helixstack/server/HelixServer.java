@@ -3,12 +3,17 @@ package io.helixstack.server;
 import io.helixstack.build.LocalBuildService;
 import io.helixstack.control.ControlConfig;
 import io.helixstack.control.ControlPlane;
+import io.helixstack.bus.PostgresEventBus;
 import io.helixstack.control.DeploymentOrchestrator;
+import io.helixstack.control.ForgeStatusReporter;
 import io.helixstack.control.MetricsSampler;
 import io.helixstack.control.StoreLogSink;
 import io.helixstack.delivery.BuiltinProxy;
 import io.helixstack.delivery.DeliveryConfig;
 import io.helixstack.observability.OtlpSink;
+import io.helixstack.source.BitbucketStatuses;
+import io.helixstack.source.GitHubStatuses;
+import io.helixstack.source.GitLabStatuses;
 import io.helixstack.runtime.ProcessRuntimeDriver;
 import io.helixstack.store.Database;
 import io.helixstack.store.SecretBox;
@@ -21,6 +26,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +53,9 @@ public final class HelixServer implements AutoCloseable {
                     : Database.external(config.databaseUrl());
             toClose.push(db);
             Store store = new Store(db.jdbi(), SecretBox.fromKeyFile(config.home().resolve("secret.key")), clock);
+            // The outbox every state change writes its event into, delivered to the bus consumers below.
+            PostgresEventBus bus = PostgresEventBus.start(db.dataSource(), PostgresEventBus.Settings.defaults());
+            toClose.push(bus);
 
             // Logs and metrics are kept in the store (secrets masked) and, when a collector is configured, sent on by OTLP.
             OtlpSink otlp = config.otlpEndpoint() == null ? null : new OtlpSink(config.otlpEndpoint());
@@ -70,6 +79,12 @@ public final class HelixServer implements AutoCloseable {
                     ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
             DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock);
             toClose.push(orchestrator);
+            // Commit statuses back to the forge a webhook came from.
+            toClose.push(new ForgeStatusReporter(store, control, List.of(
+                    new ForgeStatusReporter.Forge("github", GitHubStatuses.DEFAULT_API, GitHubStatuses::new),
+                    new ForgeStatusReporter.Forge("gitlab", GitLabStatuses.DEFAULT_API, GitLabStatuses::new),
+                    new ForgeStatusReporter.Forge("bitbucket", BitbucketStatuses.DEFAULT_API, BitbucketStatuses::new)))
+                    .subscribe(bus));
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
             orchestrator.recover();
             MetricsSampler sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, clock, config.metricsInterval()).start();

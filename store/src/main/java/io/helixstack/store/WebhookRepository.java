@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class WebhookRepository {
     /** What may be shown of a link: whether the secrets are set, never their values. */
     public record LinkStatus(String gitRepository, String gitBranch, boolean webhookSecretSet, boolean accessTokenSet,
-                             Instant updatedAt) {
+                             Instant updatedAt, String forge, String statusApiUrl) {
     }
 
     /** A linked application with its webhook secret in clear, to verify a delivery's signature with. */
@@ -89,17 +89,32 @@ public final class WebhookRepository {
         });
     }
 
+    /** Where deployments of a linked application are reported: the forge (null: infer) and its API base (null: public). */
+    public void setStatusTarget(UUID applicationId, String forge, String statusApiUrl) {
+        jdbi.useHandle(h -> h.createUpdate("update repository_links set forge = :f, status_api_url = :u where application_id = :a")
+                .bind("f", forge).bind("u", statusApiUrl).bind("a", applicationId).execute());
+    }
+
+    /** The forge of the newest verified webhook delivery the application received, if any. */
+    public Optional<String> lastForge(UUID applicationId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select forge from webhook_deliveries where application_id = :a order by received_at desc limit 1")
+                .bind("a", applicationId).mapTo(String.class).findOne());
+    }
+
     public Optional<LinkStatus> status(UUID applicationId) {
         return jdbi.withHandle(h -> status(h, applicationId));
     }
 
     private static Optional<LinkStatus> status(org.jdbi.v3.core.Handle h, UUID applicationId) {
         return h.createQuery("""
-                        select a.git_repository, a.git_branch, l.access_token_enc is not null as token_set, l.updated_at
+                        select a.git_repository, a.git_branch, l.access_token_enc is not null as token_set, l.updated_at, l.forge,
+                               l.status_api_url
                         from repository_links l join applications a on a.id = l.application_id where l.application_id = :a""")
                 .bind("a", applicationId)
                 .map((rs, c) -> new LinkStatus(rs.getString("git_repository"), rs.getString("git_branch"), true,
-                        rs.getBoolean("token_set"), rs.getTimestamp("updated_at").toInstant()))
+                        rs.getBoolean("token_set"), rs.getTimestamp("updated_at").toInstant(), rs.getString("forge"),
+                        rs.getString("status_api_url")))
                 .findOne();
     }
 
