@@ -16,7 +16,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 api=$(free_port); http=$(free_port); ngx=$(free_port)
-export HELIX_HOME=$work/home HELIX_API_PORT=$api HELIX_HTTP_PORT=$http
+export HELIX_HOME=$work/home HELIX_API_PORT=$api HELIX_HTTP_PORT=$http HELIX_SSH_PORT=0
 export HELIX_PROXY_METRICS=${BENCH_PROXY_METRICS:-on}   # off: the proxy records no request metrics (see proxy-metrics.sh)
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT

@@ -13,6 +13,7 @@ import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 
 /**
@@ -37,21 +38,22 @@ final class GitFetcher {
      */
     static String checkout(Source.Git source, Path dest, String accessToken) throws FetchFailedException {
         String url = redact(source.url());
-        try (Git git = Git.cloneRepository()
-                .setURI(source.url())
-                .setCredentialsProvider(accessToken == null ? null
-                        : new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider("x-access-token", accessToken))
-                // Seconds without progress before a stalled server fails the build instead of holding it forever.
-                .setTimeout(CLONE_STALL_SECONDS)
-                .setDirectory(dest.toFile())
-                .setCloneAllBranches(true)
-                .setTagOption(TagOpt.FETCH_TAGS)
-                .setNoCheckout(true)
-                .call()) {
+        // init + fetch rather than clone: a clone insists on the remote's HEAD, which a repository with no default branch
+        // yet (a first push, an unusual forge default) does not have; what is built is named by the ref, not HEAD.
+        try (Git git = Git.init().setDirectory(dest.toFile()).setInitialBranch("helix-build").call()) {
+            git.fetch()
+                    .setRemote(source.url())
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"))
+                    .setCredentialsProvider(accessToken == null ? null
+                            : new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider("x-access-token", accessToken))
+                    // Seconds without progress before a stalled server fails the build instead of holding it forever.
+                    .setTimeout(CLONE_STALL_SECONDS)
+                    .setTagOpt(TagOpt.FETCH_TAGS)
+                    .call();
             ObjectId commit = resolve(git.getRepository(), source.ref())
                     .orElseThrow(() -> new FetchFailedException("git ref \"" + source.ref() + "\" not found in " + url
                             + " (expected: a branch, a tag or a commit sha)"));
-            // A hard reset rather than a checkout: after a no-checkout clone the work tree is empty, which a checkout of
+            // A hard reset rather than a checkout: the fresh repository's work tree is empty, which a checkout of
             // another commit takes for local deletions in conflict. The clone is thrown away after the build anyway.
             git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
             return commit.name();

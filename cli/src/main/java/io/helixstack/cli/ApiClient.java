@@ -124,6 +124,22 @@ final class ApiClient {
                 .header("Content-Type", "application/json")));
     }
 
+    JsonNode addSshKey(String name, String publicKey) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("public_key", publicKey);
+        if (name != null) {
+            body.put("name", name);
+        }
+        return call(request("/ssh-keys").POST(json(body)).header("Content-Type", "application/json"));
+    }
+
+    JsonNode sshKeys() {
+        return call(request("/ssh-keys").GET());
+    }
+
+    void removeSshKey(String id) {
+        call(request("/ssh-keys/" + segment(id)).DELETE());
+    }
+
     /** Links the app to a repository for webhooks; the answer carries a generated webhook secret once. */
     JsonNode linkRepository(String app, ObjectNode link) {
         return call(request(appPath(app) + "/repository").PUT(json(link)).header("Content-Type", "application/json"));

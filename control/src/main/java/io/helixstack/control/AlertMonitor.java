@@ -4,10 +4,6 @@ import io.helixstack.domain.Application;
 import io.helixstack.store.AlertRepository;
 import io.helixstack.store.MetricRepository;
 import io.helixstack.store.Store;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +32,6 @@ final class AlertMonitor {
     private final Store store;
     private final PlatformLog platformLog;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
 
     /** @param platformLog where alerts are noted in the app's log; null notes nothing */
     AlertMonitor(Store store, PlatformLog platformLog, Clock clock) {
@@ -125,36 +119,18 @@ final class AlertMonitor {
         String outcome = "failed: not attempted";
         Duration wait = FIRST_RETRY;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(rule.webhookUrl()))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "HelixStack-Alerts")
-                        .header("X-Helix-Event", event)
-                        .header("X-Helix-Delivery", alert.id() + "-" + event)
-                        .header("X-Helix-Signature-256", WebhookSignatures.sign(body, rule.secret()))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() / 100 == 2) {
-                    outcome = "delivered";
-                    break;
-                }
-                outcome = "failed: the webhook answered " + r.statusCode();
-            } catch (java.io.IOException e) {
-                outcome = "failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                outcome = "failed: interrupted";
+            SignedWebhook.Outcome o = SignedWebhook.post(rule.webhookUrl(), rule.secret(), event, alert.id() + "-" + event, body);
+            outcome = o.text();
+            if (o.delivered() || attempt == ATTEMPTS) {
                 break;
             }
-            if (attempt < ATTEMPTS) {
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                wait = wait.multipliedBy(2);
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
+            wait = wait.multipliedBy(2);
         }
         store.alerts().notified(alert.id(), outcome);
         log.atInfo().addKeyValue("app", app).addKeyValue("event", event).addKeyValue("kind", alert.kind())

@@ -11,8 +11,6 @@ import com.linecorp.armeria.server.annotation.Put;
 import io.helixstack.domain.Application;
 import io.helixstack.domain.InvalidInputException;
 import io.helixstack.store.AlertRepository;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,20 +99,7 @@ final class AlertsApi {
     }
 
     private static String webhookUrl(String value) {
-        String expected = "(expected: an http(s) URL without credentials, e.g. https://hooks.example.com/helix)";
-        if (value == null || value.isBlank()) {
-            throw new InvalidInputException("webhook_url: missing " + expected);
-        }
-        try {
-            URI uri = new URI(value.strip());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getUserInfo() == null && value.length() <= 2048) {
-                return uri.toString();
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
-        }
-        throw new InvalidInputException("webhook_url: \"" + value + "\" " + expected);
+        return SignedWebhook.validUrl("webhook_url", value);
     }
 
     private static int positive(String name, Integer value, int dflt) {

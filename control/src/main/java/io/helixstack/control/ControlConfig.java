@@ -34,14 +34,16 @@ public record ControlConfig(String baseDomain, int publicHttpPort, long uploadLi
 
     /**
      * Where an environment's live deployment answers: production at {@code <app>.<base>}, pull request n's preview at
-     * {@code pr-<n>.<app>.<base>}; other environments at {@code <environment>.<app>.<base>}.
+     * {@code pr-<n>.<app>.<base>}, a pushed branch's ({@code branch/<name>}) at {@code <name>.<app>.<base>}.
      */
     public String environmentHost(String app, String environment) {
         if (io.helixstack.domain.Deployment.PRODUCTION.equals(environment)) {
             return productionHost(app);
         }
         int pullRequest = io.helixstack.domain.Deployment.pullRequestOf(environment);
-        return (pullRequest > 0 ? "pr-" + pullRequest : environment.replace('/', '-')) + "." + app + "." + baseDomain;
+        String branch = io.helixstack.domain.Deployment.branchOf(environment);
+        String label = pullRequest > 0 ? "pr-" + pullRequest : branch != null ? branch : environment.replace('/', '-');
+        return label + "." + app + "." + baseDomain;
     }
 
     /** The immutable host of one deployment, e.g. {@code d-1a2b3c4d.hello.localhost}. */

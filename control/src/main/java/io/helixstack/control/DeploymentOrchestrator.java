@@ -204,7 +204,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             if (rollback) {
                 store.deployments().restoreState(deploymentId, before, "rollback failed: " + f.reason());
             } else {
-                fail(deploymentId, f.reason() + "; " + (d.isPreview() ? d.label() : "production")
+                fail(deploymentId, f.reason() + "; " + (Deployment.PRODUCTION.equals(d.environment()) ? "production" : d.environment())
                         + " still serves the previous deployment");
             }
             return;
@@ -338,7 +338,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * pull-request preview, so production secrets never reach code from a pull request.
      */
     private Map<String, String> envOf(Application app, Deployment d) {
-        String from = d.isPreview() ? Deployment.PREVIEW : d.environment();
+        String from = d.usesPreviewVariables() ? Deployment.PREVIEW : d.environment();
         return store.envVars().get(store.applications().environmentId(app.id(), from));
     }
 

@@ -502,6 +502,65 @@ class ControlApiIT {
     }
 
     @Test
+    void deploymentEventsReachTheNotificationHooksSigned() throws Exception {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> verified = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String[] secret = {null};
+        java.util.concurrent.atomic.AtomicInteger refuseNext = new java.util.concurrent.atomic.AtomicInteger(1);
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/deploys", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String event = exchange.getRequestHeaders().getFirst("X-Helix-Event");
+                if (event.equals("deploy.promoted") && refuseNext.getAndDecrement() > 0) {
+                    exchange.sendResponseHeaders(503, -1); // the first promotion is refused: the bus must try again
+                    return;
+                }
+                events.add(event + " " + JSON.readTree(body).get("deployment").get("label").asText());
+                if (secret[0] != null && WebhookSignatures.hmacSha256(body, exchange.getRequestHeaders().getFirst("X-Helix-Signature-256"),
+                        secret[0])) {
+                    verified.add(event);
+                }
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        receiver.start();
+        try (var subscription = new DeployNotifier(store, fixture.config).subscribe(fixture.bus)) {
+            json("POST", "/applications", "{\"name\":\"notified\"}");
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/deploys";
+            assertThat(json("POST", "/applications/notified/hooks", "{\"url\":\"" + url + "\",\"events\":[\"deploy.exploded\"]}")
+                    .body()).contains("events", "expected");
+            assertThat(json("POST", "/applications/notified/hooks", "{\"url\":\"javascript:alert(1)\"}").statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(json("GET", "/applications/notified/hooks", null).body())).as("nothing half-created").isEmpty();
+            HttpResponse<String> created = json("POST", "/applications/notified/hooks", "{\"url\":\"" + url + "\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            JsonNode hook = JSON.readTree(created.body());
+            secret[0] = hook.get("secret").asText();
+            assertThat(hook.get("events").toString()).contains("deploy.promoted", "deployment.failed", "deployment.rolled_back");
+
+            awaitState(upload("notified", "fake-serve n1"), "live");
+            awaitState(upload("notified", "fake-serve n2"), "live");
+            awaitState(upload("notified", "fake-unhealthy"), "failed");
+            HttpResponse<String> rollback = json("POST", "/applications/notified/rollback", "{}");
+            assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events).contains("deploy.promoted main/1",
+                    "deploy.promoted main/2", "deployment.failed main/3", "deployment.rolled_back main/1"));
+            assertThat(verified).as("every delivery signed with the hook's secret").hasSameSizeAs(events);
+            JsonNode listed = JSON.readTree(json("GET", "/applications/notified/hooks", null).body()).get(0);
+            assertThat(listed.has("secret")).isFalse();
+            assertThat(listed.get("last_outcome").asText()).isEqualTo("delivered");
+            assertThat(send("DELETE", "/applications/notified/hooks/" + hook.get("id").asText(), null, null, token).statusCode())
+                    .isEqualTo(204);
+            assertThat(send("DELETE", "/applications/notified/hooks/" + hook.get("id").asText(), null, null, token).statusCode())
+                    .isEqualTo(404);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void openApiListsEveryRoute() throws Exception {
         JsonNode doc = JSON.readTree(json("GET", "/openapi.json", null).body());
         assertThat(doc.get("paths").fieldNames()).toIterable().contains("/healthz", "/projects", "/projects/{id}",
@@ -509,7 +568,8 @@ class ControlApiIT {
                 "/projects/{id}/deployments/{depId}/restart", "/applications", "/applications/{app}/deployments",
                 "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
                 "/applications/{app}/logs", "/applications/{app}/env",
-                "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts", "/events");
+                "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts", "/events", "/applications/{app}/hooks",
+                "/applications/{app}/hooks/{id}");
     }
 
     private String upload(String app, String command) throws Exception {

@@ -31,6 +31,7 @@ final class ControlPlaneFixture implements AutoCloseable {
     final DeploymentOrchestrator orchestrator;
     final ControlPlane api;
     final ControlConfig config;
+    final LocalBuildService builds;
     /** Not started: tests call {@link MetricsSampler#sample()} themselves. */
     final MetricsSampler sampler;
     /** The PostgreSQL bus over this database's outbox, for the control plane's bus consumers. */
@@ -44,14 +45,14 @@ final class ControlPlaneFixture implements AutoCloseable {
         store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
         logs = new StoreLogSink(store, Clock.systemUTC());
         runtime = new InMemoryRuntimeDriver(logs);
-        LocalBuildService builds = new LocalBuildService(tmp.resolve("build"), buildpacks, ProcessCommandRunner::new, Clock.systemUTC());
+        builds = new LocalBuildService(tmp.resolve("build"), buildpacks, ProcessCommandRunner::new, Clock.systemUTC());
         // Small limits so tests reach them quickly: 64 KiB uploads, 2 s health checks.
         config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
         sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
         api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
-                sampler);
+                new ControlPlane.Options(sampler, tmp.resolve("git"), null));
         api.start();
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
         bus = io.helixstack.bus.PostgresEventBus.start(db.dataSource(), io.helixstack.bus.PostgresEventBus.Settings.defaults()

@@ -55,6 +55,33 @@ public record Deployment(UUID id, UUID applicationId, String app, UUID environme
         return pullRequestOf(environment) > 0;
     }
 
+    private static final String BRANCH_PREFIX = "branch/";
+
+    /**
+     * The environment a pushed branch other than the production one deploys to: {@code branch/<name>}, the name made fit
+     * for a host label (lowercase letters, digits and dashes, at most 40).
+     */
+    public static String branchEnvironment(String branch) {
+        String label = branch.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (label.length() > 40) {
+            label = label.substring(0, 40).replaceAll("-+$", "");
+        }
+        if (label.isEmpty()) {
+            throw new InvalidInputException("branch \"" + branch + "\" (expected: a name with letters or digits)");
+        }
+        return BRANCH_PREFIX + label;
+    }
+
+    /** The host label of a {@code branch/<name>} environment, or null for any other. */
+    public static String branchOf(String environment) {
+        return environment != null && environment.startsWith(BRANCH_PREFIX) ? environment.substring(BRANCH_PREFIX.length()) : null;
+    }
+
+    /** Pull-request and branch previews get the {@code preview} environment's variables, never production's. */
+    public boolean usesPreviewVariables() {
+        return isPreview() || branchOf(environment) != null;
+    }
+
     /** {@code main/<n>} for production, {@code preview/<pr>} for a pull request's preview, {@code <environment>/<n>} otherwise. */
     public String label() {
         if (isPreview()) {

@@ -43,6 +43,7 @@ class SpineE2EIT {
     Path home;
     int apiPort;
     int httpPort;
+    int sshPort;
     Process server;
     // HTTP/1.1: over HTTP/2 the JDK client sends :authority from the URI, not the Host header set here.
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -53,13 +54,14 @@ class SpineE2EIT {
         home = tmp.resolve("helix-home");
         apiPort = HelixProcesses.freePort();
         httpPort = HelixProcesses.freePort();
+        sshPort = HelixProcesses.freePort();
         server = startAndWait();
     }
 
     private Process startAndWait() throws IOException {
         Process p = HelixProcesses.startServer(home, apiPort, httpPort, Map.of("HELIX_HEALTH_TIMEOUT", "8s",
                 // Samples every second, so the stored metrics of the traffic below show up quickly.
-                "HELIX_METRICS_INTERVAL", "1s"));
+                "HELIX_METRICS_INTERVAL", "1s", "HELIX_SSH_PORT", String.valueOf(sshPort)));
         await("server /healthz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!p.isAlive()) {
                 throw new AssertionError("server exited:\n" + Files.readString(home.resolve("server.log")));
@@ -247,6 +249,67 @@ class SpineE2EIT {
 
     @Test
     @Order(9)
+    void gitPushOverHttpAndSshDeploysAndServes() throws Exception {
+        Path repo = tmp.resolve("pushed-app");
+        copyTree(HelixProcesses.ROOT.resolve("examples/hello-node"), repo);
+        Files.writeString(repo.resolve("VERSION"), "pushed-1\n");
+        assertThat(git(repo, Map.of(), "init", "-q", "-b", "main").exit()).isZero();
+        assertThat(git(repo, Map.of(), "add", "-A").exit()).isZero();
+        assertThat(git(repo, Map.of(), "commit", "-q", "-m", "first").exit()).isZero();
+
+        HelixProcesses.Result http = git(repo, Map.of(), "push", "http://helix:" + token() + "@127.0.0.1:" + apiPort + "/git/pushed.git",
+                "main");
+        assertThat(http.exit()).as(http.toString()).isZero();
+        assertThat(http.err()).contains("remote: ", "is live at http://pushed.localhost:" + httpPort);
+        assertThat(get("pushed").body()).isEqualTo("Hello from HelixStack pushed-1");
+
+        Path key = tmp.resolve("push_key");
+        assertThat(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).start().waitFor()).isZero();
+        HelixProcesses.Result added = HelixProcesses.cli(home, Duration.ofMinutes(1), "keys", "add", key + ".pub", "--name", "e2e");
+        assertThat(added.exit()).as(added.toString()).isZero();
+        Files.writeString(repo.resolve("VERSION"), "pushed-2\n");
+        git(repo, Map.of(), "commit", "-q", "-am", "second");
+        HelixProcesses.Result ssh = git(repo, Map.of("GIT_SSH_COMMAND", "ssh -i " + key + " -o StrictHostKeyChecking=no"
+                + " -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes"), "push",
+                "ssh://git@127.0.0.1:" + sshPort + "/pushed.git", "main");
+        assertThat(ssh.exit()).as(ssh.toString()).isZero();
+        assertThat(ssh.err()).contains("is live at http://pushed.localhost:" + httpPort);
+        assertThat(get("pushed").body()).isEqualTo("Hello from HelixStack pushed-2");
+        assertThat(find(deployments("pushed"), "main/2").get("trigger").asText()).isEqualTo("git:push");
+    }
+
+    private static HelixProcesses.Result git(Path dir, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-c", "user.name=E2E", "-c", "user.email=e2e@example.com",
+                "-c", "commit.gpgsign=false"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("git", ".out");
+        Path err = Files.createTempFile("git", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).as("git " + String.join(" ", args)).isTrue();
+        return new HelixProcesses.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (p.toString().contains("node_modules")) {
+                    continue;
+                }
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(10)
     void badInputGetsOneClearLineAndANonZeroExit() throws Exception {
         HelixProcesses.Result badName = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy",
                 HelixProcesses.ROOT.resolve("examples/hello-node").toString(), "--app", "Not_Valid");
@@ -261,7 +324,7 @@ class SpineE2EIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void sigtermStopsThePlatformAndEveryAppItRuns() throws Exception {
         server.destroy();
         assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the server stops within 60 s of SIGTERM").isTrue();

@@ -1,6 +1,7 @@
 package io.helixstack.server;
 
 import io.helixstack.control.ControlConfig;
+import io.helixstack.control.ControlPlane;
 import io.helixstack.control.MetricsSampler;
 import io.helixstack.control.StoreLogSink;
 import java.nio.file.Path;
@@ -27,12 +28,18 @@ import java.util.Objects;
  * @param otlpEndpoint an OpenTelemetry collector's OTLP/HTTP base URL that logs and metrics are also sent to
  *                     ({@code HELIX_OTLP_ENDPOINT}, e.g. {@code http://127.0.0.1:4318}); null sends nothing
  * @param proxyMetrics record per-deployment request metrics in the proxy ({@code HELIX_PROXY_METRICS=off} disables)
+ * @param tls          {@code HELIX_TLS_CERT} and {@code HELIX_TLS_KEY} (PEM files, both or neither): the API and git over
+ *                     HTTPS; null serves HTTP
+ * @param sshPort      port of the git-over-SSH server ({@code HELIX_SSH_PORT}, default 2222; 0 picks a free one; -1 or
+ *                     {@code off} runs none)
  */
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
-                          boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics) {
+                          boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics, int sshPort,
+                          ControlPlane.Tls tls) {
     public static final int DEFAULT_API_PORT = 4000;
     public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_SSH_PORT = 2222;
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final String DEFAULT_BASE_DOMAIN = "localhost";
 
@@ -58,7 +65,27 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 !"off".equalsIgnoreCase(env.getOrDefault("HELIX_SANDBOX", "auto")),
                 duration(env, "HELIX_METRICS_INTERVAL", MetricsSampler.DEFAULT_INTERVAL),
                 url(env, "HELIX_OTLP_ENDPOINT"),
-                !"off".equalsIgnoreCase(env.getOrDefault("HELIX_PROXY_METRICS", "on")));
+                !"off".equalsIgnoreCase(env.getOrDefault("HELIX_PROXY_METRICS", "on")),
+                "off".equalsIgnoreCase(env.getOrDefault("HELIX_SSH_PORT", "")) ? -1 : port(env, "HELIX_SSH_PORT", DEFAULT_SSH_PORT),
+                tls(env));
+    }
+
+    private static ControlPlane.Tls tls(Map<String, String> env) {
+        String cert = blankToNull(env.get("HELIX_TLS_CERT"));
+        String key = blankToNull(env.get("HELIX_TLS_KEY"));
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw new ConfigException((cert == null ? "HELIX_TLS_CERT" : "HELIX_TLS_KEY") + ": missing (expected: both"
+                    + " HELIX_TLS_CERT and HELIX_TLS_KEY, PEM files, or neither)");
+        }
+        for (String f : new String[] {cert, key}) {
+            if (!java.nio.file.Files.isReadable(Path.of(f))) {
+                throw new ConfigException("\"" + f + "\": not a readable file (expected: a PEM file for HELIX_TLS_CERT/HELIX_TLS_KEY)");
+            }
+        }
+        return new ControlPlane.Tls(Path.of(cert), Path.of(key));
     }
 
     private static String url(Map<String, String> env, String key) {

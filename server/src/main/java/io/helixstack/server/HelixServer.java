@@ -4,8 +4,10 @@ import io.helixstack.build.LocalBuildService;
 import io.helixstack.control.ControlConfig;
 import io.helixstack.control.ControlPlane;
 import io.helixstack.bus.PostgresEventBus;
+import io.helixstack.control.DeployNotifier;
 import io.helixstack.control.DeploymentOrchestrator;
 import io.helixstack.control.ForgeStatusReporter;
+import io.helixstack.control.GitSshServer;
 import io.helixstack.control.MetricsSampler;
 import io.helixstack.control.StoreLogSink;
 import io.helixstack.delivery.BuiltinProxy;
@@ -41,6 +43,7 @@ public final class HelixServer implements AutoCloseable {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final ControlPlane api;
     private final BuiltinProxy proxy;
+    private final GitSshServer ssh;
 
     public HelixServer(HelixConfig config, Clock clock) {
         try {
@@ -85,18 +88,29 @@ public final class HelixServer implements AutoCloseable {
                     new ForgeStatusReporter.Forge("gitlab", GitLabStatuses.DEFAULT_API, GitLabStatuses::new),
                     new ForgeStatusReporter.Forge("bitbucket", BitbucketStatuses.DEFAULT_API, BitbucketStatuses::new)))
                     .subscribe(bus));
+            // Deployment events to the applications' notification hooks.
+            toClose.push(new DeployNotifier(store, control).subscribe(bus));
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
             orchestrator.recover();
             MetricsSampler sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, clock, config.metricsInterval()).start();
             toClose.push(sampler);
             api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
-                    metrics, sampler);
+                    metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls()));
             api.start();
             toClose.push(api);
 
-            Credentials.ensure(config.home(), store.tokens(), store.tokens().defaultTeam(), "http://" + config.bind() + ":" + api.port());
-            log.atInfo().addKeyValue("api", "http://" + config.bind() + ":" + api.port())
+            String scheme = config.tls() == null ? "http" : "https";
+            Credentials.ensure(config.home(), store.tokens(), store.tokens().defaultTeam(), scheme + "://" + config.bind() + ":" + api.port());
+            if (config.sshPort() >= 0) {
+                ssh = GitSshServer.start(config.bind(), config.sshPort(), config.home().resolve("ssh_host_key"), store, api);
+                toClose.push(ssh);
+            } else {
+                ssh = null;
+            }
+            log.atInfo().addKeyValue("api", scheme + "://" + config.bind() + ":" + api.port())
                     .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + proxy.port())
+                    .addKeyValue("git", scheme + "://" + config.bind() + ":" + api.port() + "/git/<app>.git"
+                            + (ssh == null ? "" : ", ssh://git@" + config.bind() + ":" + ssh.port() + "/<app>.git"))
                     .addKeyValue("home", config.home()).log("HelixStack is up");
         } catch (RuntimeException e) {
             close();
@@ -110,6 +124,11 @@ public final class HelixServer implements AutoCloseable {
 
     public int httpPort() {
         return proxy.port();
+    }
+
+    /** The git-over-SSH port, or -1 when it is off. */
+    public int sshPort() {
+        return ssh == null ? -1 : ssh.port();
     }
 
     @Override

@@ -45,6 +45,8 @@ public final class Database implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // Stopped by close(), last: a hook of its own would stop it while the platform's shutdown still uses it.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // Used by zonky's own readiness check too; ignored while the server still trusts (first start).
                     .setConnectConfig("password", password)

@@ -24,6 +24,8 @@ public final class Store {
     private final WebhookRepository webhooks;
     private final MetricRepository metrics;
     private final AlertRepository alerts;
+    private final NotificationHookRepository hooks;
+    private final SshKeyRepository sshKeys;
 
     public Store(Jdbi jdbi, SecretBox secrets, Clock clock) {
         this.jdbi = jdbi;
@@ -39,6 +41,8 @@ public final class Store {
         this.webhooks = new WebhookRepository(jdbi, secrets, clock);
         this.metrics = new MetricRepository(jdbi);
         this.alerts = new AlertRepository(jdbi, secrets, clock);
+        this.hooks = new NotificationHookRepository(jdbi, secrets, clock);
+        this.sshKeys = new SshKeyRepository(jdbi, clock);
     }
 
     public Jdbi jdbi() {
@@ -67,6 +71,14 @@ public final class Store {
 
     public EnvVarRepository envVars() {
         return envVars;
+    }
+
+    public SshKeyRepository sshKeys() {
+        return sshKeys;
+    }
+
+    public NotificationHookRepository hooks() {
+        return hooks;
     }
 
     public AlertRepository alerts() {
