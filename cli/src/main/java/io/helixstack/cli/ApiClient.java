@@ -163,7 +163,25 @@ final class ApiClient {
 
     /** Reads the live event stream ({@code /events?follow=1}) until the server closes it; each event's data is one event. */
     void followEvents(String appOrNull, long after, Consumer<JsonNode> sink) {
-        HttpRequest request = request("/events?follow=1&after=" + after + (appOrNull == null ? "" : "&app=" + segment(appOrNull)))
+        followStream("/events?follow=1&after=" + after + (appOrNull == null ? "" : "&app=" + segment(appOrNull)), "event", sink);
+    }
+
+    List<LogLine> logs(String app, int limit) {
+        JsonNode answer = call(request(appPath(app) + "/logs?limit=" + limit).GET());
+        return list(answer.path("lines"), LogLine::of);
+    }
+
+    /**
+     * Reads the live tail ({@code ?follow=1}, server-sent events) until the server closes it; each event's
+     * {@code data} is one log line object. {@code after} lets a server that supports it skip what was already shown.
+     */
+    void followLogs(String app, long after, Consumer<LogLine> sink) {
+        followStream(appPath(app) + "/logs?follow=1&after=" + after, "log", node -> sink.accept(LogLine.of(node)));
+    }
+
+    /** Reads a server-sent event stream until the server closes it, handing each event's JSON object {@code data} on. */
+    private void followStream(String path, String what, Consumer<JsonNode> sink) {
+        HttpRequest request = request(path)
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofDays(365))
                 .GET()
@@ -180,46 +198,11 @@ final class ApiClient {
                         sink.accept(node);
                     }
                 } catch (IOException e) {
-                    // Not an event object: nothing to show.
+                    // Not a JSON object (a keep-alive or a future event type): nothing to show.
                 }
             });
         } catch (IOException e) {
-            throw new CliException("the event stream from " + base + " broke: " + describe(e), e);
-        }
-    }
-
-    List<LogLine> logs(String app, int limit) {
-        JsonNode answer = call(request(appPath(app) + "/logs?limit=" + limit).GET());
-        return list(answer.path("lines"), LogLine::of);
-    }
-
-    /**
-     * Reads the live tail ({@code ?follow=1}, server-sent events) until the server closes it; each event's
-     * {@code data} is one log line object. {@code after} lets a server that supports it skip what was already shown.
-     */
-    void followLogs(String app, long after, Consumer<LogLine> sink) {
-        HttpRequest request = request(appPath(app) + "/logs?follow=1&after=" + after)
-                .header("Accept", "text/event-stream")
-                .timeout(Duration.ofDays(365))
-                .GET()
-                .build();
-        HttpResponse<InputStream> response = exchange(request, BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() / 100 != 2) {
-                throw problem(response.statusCode(), body.readAllBytes());
-            }
-            readEvents(body, data -> {
-                try {
-                    JsonNode node = Json.MAPPER.readTree(data);
-                    if (node != null && node.isObject()) {
-                        sink.accept(LogLine.of(node));
-                    }
-                } catch (IOException e) {
-                    // Not a log line (a keep-alive or a future event type): nothing to show.
-                }
-            });
-        } catch (IOException e) {
-            throw new CliException("the log stream from " + base + " broke: " + describe(e), e);
+            throw new CliException("the " + what + " stream from " + base + " broke: " + describe(e), e);
         }
     }
 
