@@ -35,6 +35,7 @@ public final class ForgeStatusReporter {
     }
 
     public static final String CONSUMER = "forge-status";
+    private static final java.time.Duration STALE = java.time.Duration.ofHours(1);
     private static final Pattern FULL_SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     private static final Map<String, String> FORGE_OF_HOST = Map.of("github.com", "github", "gitlab.com", "gitlab",
             "bitbucket.org", "bitbucket");
@@ -72,6 +73,11 @@ public final class ForgeStatusReporter {
 
     void handle(Delivery delivery) {
         Event event = delivery.event();
+        if (event.at().isBefore(java.time.Instant.now().minus(STALE))) {
+            // A consumer that starts late (first start after an upgrade, a long outage) reads old events first: a commit
+            // status that old has been overtaken, so it is not sent.
+            return;
+        }
         Optional<Deployment> found = store.deployments().find(event.deploymentId());
         if (found.isEmpty() || !found.get().trigger().startsWith("git") || !(found.get().source() instanceof Source.Git git)) {
             return; // not a commit a forge sent us
