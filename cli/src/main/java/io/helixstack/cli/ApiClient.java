@@ -124,6 +124,16 @@ final class ApiClient {
                 .header("Content-Type", "application/json")));
     }
 
+    /** The live deployment of {@code environment} as docker-compose.yml ({@code compose}) or Kubernetes YAML ({@code k8s}). */
+    String export(String app, String format, String environment) {
+        HttpResponse<byte[]> response = exchange(request(appPath(app) + "/export?format=" + segment(format)
+                + "&environment=" + segment(environment)).GET().build(), BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw problem(response.statusCode(), response.body());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
     JsonNode addSshKey(String name, String publicKey) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("public_key", publicKey);
         if (name != null) {

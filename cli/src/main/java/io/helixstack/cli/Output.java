@@ -33,6 +33,12 @@ final class Output {
         out.println(text);
     }
 
+    /** Text exactly as given (a generated file), in any mode. */
+    void raw(String text) {
+        out.print(text);
+        out.flush();
+    }
+
     /** A step of a longer operation ("Building…"), only for people watching. */
     void progress(String text) {
         if (!json) {

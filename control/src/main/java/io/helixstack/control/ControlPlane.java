@@ -90,6 +90,7 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new EventsApi(api))
                 .annotatedService(new HooksApi(api))
                 .annotatedService(new SshKeysApi(api))
+                .annotatedService(new ExportApi(api, builds))
                 .annotatedService(new RepositoryLinksApi(api)).annotatedService(new WebhooksApi(api))
                 .service("/openapi.json", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi))
                 .decorator(new TokenAuth(store.tokens()));

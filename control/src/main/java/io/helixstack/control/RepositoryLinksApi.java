@@ -120,7 +120,7 @@ final class RepositoryLinksApi {
     }
 
     /** The address the caller reached the API at; behind a reverse proxy, the one the proxy says it was reached at. */
-    private static String publicBase(ServiceRequestContext ctx) {
+    static String publicBase(ServiceRequestContext ctx) {
         String proto = ctx.request().headers().get("X-Forwarded-Proto");
         String host = ctx.request().headers().get("X-Forwarded-Host");
         String scheme = proto != null && proto.matches("https?") ? proto : (ctx.sessionProtocol().isTls() ? "https" : "http");

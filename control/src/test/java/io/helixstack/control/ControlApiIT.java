@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -561,6 +562,45 @@ class ControlApiIT {
     }
 
     @Test
+    void theLiveDeploymentExportsToComposeAndKubernetesWithASignedArtifactUrl() throws Exception {
+        json("POST", "/applications", "{\"name\":\"exported\"}");
+        assertThat(json("GET", "/applications/exported/export?format=compose", null).statusCode()).as("nothing live").isEqualTo(409);
+        awaitState(upload("exported", "fake-serve exported"), "live");
+        assertThat(json("GET", "/applications/exported/export?format=helm", null).body()).contains("expected: compose or k8s");
+
+        HttpResponse<String> compose = json("GET", "/applications/exported/export?format=compose", null);
+        assertThat(compose.statusCode()).as(compose.body()).isEqualTo(200);
+        assertThat(compose.body()).contains("helix-artifact", "web:", "fake-serve exported", "PORT");
+        java.util.regex.Matcher m = Pattern.compile("(http://[^\\s\"']+/artifacts/[0-9a-f]{64}\\.tar\\.gz\\?expires=\\d+&signature=[0-9a-f]+)")
+                .matcher(compose.body());
+        assertThat(m.find()).as(compose.body()).isTrue();
+        String url = m.group(1);
+
+        // The URL needs no token; a tampered signature or a changed expiry is refused.
+        HttpResponse<byte[]> tarball = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tarball.statusCode()).isEqualTo(200);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(tarball.body())))) {
+            for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names).contains("cmd.txt");
+        String tampered = url.substring(0, url.length() - 1) + (url.endsWith("0") ? "1" : "0");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(tampered)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(403);
+        String later = url.replaceFirst("expires=(\\d+)", "expires=9999999999");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(later)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(403);
+
+        HttpResponse<String> k8s = json("GET", "/applications/exported/export?format=k8s", null);
+        assertThat(k8s.statusCode()).as(k8s.body()).isEqualTo(200);
+        assertThat(k8s.body()).contains("kind: \"Deployment\"", "kind: \"Service\"", "kind: \"Ingress\"",
+                "namespace: \"helix-exported-production\"");
+    }
+
+    @Test
     void openApiListsEveryRoute() throws Exception {
         JsonNode doc = JSON.readTree(json("GET", "/openapi.json", null).body());
         assertThat(doc.get("paths").fieldNames()).toIterable().contains("/healthz", "/projects", "/projects/{id}",
@@ -569,7 +609,7 @@ class ControlApiIT {
                 "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
                 "/applications/{app}/logs", "/applications/{app}/env",
                 "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts", "/events", "/applications/{app}/hooks",
-                "/applications/{app}/hooks/{id}");
+                "/applications/{app}/hooks/{id}", "/applications/{app}/export");
     }
 
     private String upload(String app, String command) throws Exception {

@@ -242,6 +242,15 @@ class SpineE2EIT {
         HelixProcesses.Result events = HelixProcesses.cli(home, Duration.ofMinutes(1), "events", "--app", "hello", "--lines", "200");
         assertThat(events.exit()).as(events.toString()).isZero();
         assertThat(events.out()).contains("deployment.production.requested", "deploy.promoted", "deployment.rolled_back");
+        Path compose = tmp.resolve("exported/docker-compose.yml");
+        Files.createDirectories(compose.getParent());
+        HelixProcesses.Result exported = HelixProcesses.cli(home, Duration.ofMinutes(1), "export", "compose", "--app", "hello",
+                "-o", compose.toString());
+        assertThat(exported.exit()).as(exported.toString()).isZero();
+        assertThat(Files.readString(compose)).contains("helix-artifact", "/artifacts/");
+        Process check = new ProcessBuilder("docker-compose", "-f", compose.toString(), "config", "-q").redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor()).as("docker-compose config: " + checked).isZero();
         HelixProcesses.Result badWindow = HelixProcesses.cli(home, Duration.ofMinutes(1), "metrics", "--app", "hello", "--window", "soon");
         assertThat(badWindow.exit()).isNotZero();
         assertThat(badWindow.err()).contains("window").contains("expected").doesNotContain("Exception");

@@ -50,6 +50,20 @@ public final class SecretBox {
         }
     }
 
+    /**
+     * A value derived from the platform key for one purpose (HMAC-SHA256 of {@code purpose}): stable across restarts,
+     * different per purpose, unguessable without the key. For signed URLs and generated credentials.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+
     public byte[] seal(String plaintext) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

@@ -27,8 +27,11 @@ public final class Store {
     private final NotificationHookRepository hooks;
     private final SshKeyRepository sshKeys;
 
+    private final SecretBox secrets;
+
     public Store(Jdbi jdbi, SecretBox secrets, Clock clock) {
         this.jdbi = jdbi;
+        this.secrets = secrets;
         this.events = new EventOutbox();
         this.tokens = new TokenRepository(jdbi, clock);
         this.projects = new ProjectRepository(jdbi);
@@ -43,6 +46,11 @@ public final class Store {
         this.alerts = new AlertRepository(jdbi, secrets, clock);
         this.hooks = new NotificationHookRepository(jdbi, secrets, clock);
         this.sshKeys = new SshKeyRepository(jdbi, clock);
+    }
+
+    /** Values derived from the platform key (signed URLs, generated credentials); see {@link SecretBox#derive}. */
+    public byte[] derive(String purpose) {
+        return secrets.derive(purpose);
     }
 
     public Jdbi jdbi() {
