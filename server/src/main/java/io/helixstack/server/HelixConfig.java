@@ -30,8 +30,8 @@ import java.util.Objects;
  * @param proxyMetrics record per-deployment request metrics in the proxy ({@code HELIX_PROXY_METRICS=off} disables)
  * @param tls          {@code HELIX_TLS_CERT} and {@code HELIX_TLS_KEY} (PEM files, both or neither): the API and git over
  *                     HTTPS; null serves HTTP
- * @param sshPort      port of the git-over-SSH server ({@code HELIX_SSH_PORT}, default 2222; 0 picks a free one; -1 or
- *                     {@code off} runs none)
+ * @param sshPort      port of the git-over-SSH server ({@code HELIX_SSH_PORT}, default 2222; 0 picks a free one;
+ *                     {@code off} runs none, which is kept as -1)
  */
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,

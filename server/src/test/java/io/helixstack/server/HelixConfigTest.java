@@ -44,4 +44,32 @@ class HelixConfigTest {
         assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_HEALTH_TIMEOUT", "soon"))).hasMessageContaining("expected: a duration");
         assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_BASE_DOMAIN", "Bad Domain"))).hasMessageContaining("expected: a lowercase domain");
     }
+
+    @Test
+    void observabilityGitAndTlsSettings(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        HelixConfig defaults = HelixConfig.fromEnv(Map.of());
+        assertThat(defaults.sshPort()).isEqualTo(HelixConfig.DEFAULT_SSH_PORT);
+        assertThat(defaults.metricsInterval()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(defaults.otlpEndpoint()).isNull();
+        assertThat(defaults.proxyMetrics()).isTrue();
+        assertThat(defaults.tls()).isNull();
+
+        Path cert = java.nio.file.Files.writeString(tmp.resolve("cert.pem"), "x");
+        Path key = java.nio.file.Files.writeString(tmp.resolve("key.pem"), "x");
+        HelixConfig c = HelixConfig.fromEnv(Map.of("HELIX_SSH_PORT", "off", "HELIX_METRICS_INTERVAL", "2s",
+                "HELIX_OTLP_ENDPOINT", "http://collector:4318/", "HELIX_PROXY_METRICS", "off",
+                "HELIX_TLS_CERT", cert.toString(), "HELIX_TLS_KEY", key.toString()));
+        assertThat(c.sshPort()).isEqualTo(-1);
+        assertThat(c.metricsInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(c.otlpEndpoint()).isEqualTo("http://collector:4318");
+        assertThat(c.proxyMetrics()).isFalse();
+        assertThat(c.tls().certificateChain()).isEqualTo(cert);
+
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_OTLP_ENDPOINT", "collector:4318")))
+                .hasMessageContaining("HELIX_OTLP_ENDPOINT").hasMessageContaining("expected");
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_TLS_CERT", cert.toString())))
+                .hasMessageContaining("HELIX_TLS_KEY: missing");
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_TLS_CERT", cert.toString(), "HELIX_TLS_KEY", "/nope.pem")))
+                .hasMessageContaining("not a readable file");
+    }
 }
