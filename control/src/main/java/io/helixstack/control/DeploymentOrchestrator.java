@@ -81,13 +81,20 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * @return the deployment that was serving the preview, if any
      */
     public Optional<UUID> removePreview(Application app, int pullRequest, String reason) {
-        String environment = Deployment.previewEnvironment(pullRequest);
+        return removePreview(app, Deployment.previewEnvironment(pullRequest), reason);
+    }
+
+    /** As {@link #removePreview(Application, int, String)} for any preview environment, e.g. a deleted branch's. */
+    public Optional<UUID> removePreview(Application app, String environment, String reason) {
+        if (Deployment.PRODUCTION.equals(environment)) {
+            throw new IllegalArgumentException("production is not a preview (expected: preview/<n> or branch/<name>)");
+        }
         String name = app.name().value();
         Optional<ServingState.Served> removed;
         Optional<UUID> stored;
         switchLock.lock();
         try {
-            stored = store.deployments().removePreview(app.id(), name, pullRequest, reason);
+            stored = store.deployments().removePreview(app.id(), name, environment, reason);
             removed = serving.removeLive(name, environment).flatMap(serving::remove);
             delivery.publishRoutes(serving.routeTable(config));
         } finally {
@@ -96,7 +103,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         // The host answers no more from here on; in-flight requests finish on the worker, not in the caller's request.
         removed.filter(r -> !r.instances().isEmpty()).ifPresent(r -> workers.submit(() -> drainAndStop(r)));
         stored.flatMap(store.deployments()::find).ifPresent(d -> launcher.note(d, "Preview " + d.label() + " removed: " + reason));
-        log.atInfo().addKeyValue("app", name).addKeyValue("pullRequest", pullRequest).addKeyValue("reason", reason)
+        log.atInfo().addKeyValue("app", name).addKeyValue("environment", environment).addKeyValue("reason", reason)
                 .log("Preview removed");
         return stored.or(() -> removed.map(ServingState.Served::deploymentId));
     }

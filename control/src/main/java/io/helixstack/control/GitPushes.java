@@ -114,11 +114,14 @@ final class GitPushes {
 
     private void deployAll(Application app, Repository repo, ReceivePack rp, Collection<ReceiveCommand> commands) {
         for (ReceiveCommand cmd : commands) {
-            if (cmd.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED || cmd.getType() == ReceiveCommand.Type.DELETE
-                    || !cmd.getRefName().startsWith("refs/heads/")) {
+            if (cmd.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED || !cmd.getRefName().startsWith("refs/heads/")) {
                 continue;
             }
             String branch = cmd.getRefName().substring("refs/heads/".length());
+            if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+                removeBranchPreview(app, rp, branch);
+                continue;
+            }
             try {
                 deploy(app, repo, rp, cmd, branch);
             } catch (RuntimeException e) {
@@ -162,6 +165,23 @@ final class GitPushes {
         } finally {
             deleteRef(repo, incoming);
         }
+    }
+
+    /** A deleted branch other than production's takes its branch preview with it; production is never removed by a push. */
+    private void removeBranchPreview(Application app, ReceivePack rp, String branch) {
+        String productionBranch = app.gitBranch() != null ? app.gitBranch() : "main";
+        if (branch.equals(productionBranch) || app.gitBranch() == null && branch.equals("master")) {
+            message(rp, "HelixStack: " + branch + " deleted; production keeps serving");
+            return;
+        }
+        String environment;
+        try {
+            environment = Deployment.branchEnvironment(branch);
+        } catch (InvalidInputException e) {
+            return;
+        }
+        orchestrator.removePreview(app, environment, "branch " + branch + " was deleted")
+                .ifPresent(id -> message(rp, "HelixStack: the preview of " + branch + " was removed"));
     }
 
     /** Streams the build log and waits until the deployment is live, failed or superseded (or the timeout passes). */

@@ -85,6 +85,13 @@ class GitPushIT {
         assertThat(routed("feature-login.pushed.localhost")).isNotNull();
         assertThat(routed("pushed.localhost")).isEqualTo(first.get("id").asText());
 
+        // Deleting the branch takes its preview down; production stays.
+        Git deleted = git(work, "push", remote, "--delete", "feature/Login");
+        assertThat(deleted.exit()).as(deleted.out()).isZero();
+        assertThat(deleted.out()).contains("the preview of feature/Login was removed");
+        assertThat(routed("feature-login.pushed.localhost")).isNull();
+        assertThat(routed("pushed.localhost")).isEqualTo(first.get("id").asText());
+
         Git wrongToken = git(work, "push", "http://helix:hx_wrong@127.0.0.1:" + fixture.api.port() + "/git/pushed.git", "main");
         assertThat(wrongToken.exit()).isNotZero();
         assertThat(wrongToken.out()).containsAnyOf("Authentication failed", "401");

@@ -47,10 +47,11 @@ public sealed interface Event {
     }
 
     /**
-     * A pull request was closed or merged: its preview stopped serving. {@code deploymentId} is the one that was live
-     * there (its history is kept).
+     * A preview stopped serving: a pull request was closed or merged ({@code pullRequest} is its number), or a pushed
+     * branch was deleted ({@code pullRequest} 0). {@code deploymentId} is the one that was live there (its history is kept).
      */
-    record PreviewRemoved(UUID deploymentId, String app, int pullRequest, String reason, Instant at) implements Event {
+    record PreviewRemoved(UUID deploymentId, String app, String environment, int pullRequest, String reason, Instant at)
+            implements Event {
     }
 
     record DeploymentRestartRequested(UUID deploymentId, String app, Instant at) implements Event {

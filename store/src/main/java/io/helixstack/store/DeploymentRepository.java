@@ -145,13 +145,13 @@ public final class DeploymentRepository {
     }
 
     /**
-     * A pull request's preview stops serving: its live deployment becomes {@code superseded} with the reason (its record
+     * A preview environment ({@code preview/<n>} or {@code branch/<name>}) stops serving: its live deployment becomes {@code superseded} with the reason (its record
      * and logs stay), the environment serves nothing, and {@code preview.removed} is written.
      *
      * @return the deployment that was live there, if any
      */
-    public Optional<UUID> removePreview(UUID applicationId, String app, int pullRequest, String reason) {
-        String environment = Deployment.previewEnvironment(pullRequest);
+    public Optional<UUID> removePreview(UUID applicationId, String app, String environment, String reason) {
+        int pullRequest = Deployment.pullRequestOf(environment);
         return jdbi.inTransaction(h -> {
             Optional<UUID> live = h.createQuery("select live_deployment_id from environments where application_id = :a and name = :n"
                             + " and live_deployment_id is not null for update")
@@ -162,7 +162,7 @@ public final class DeploymentRepository {
                 h.createUpdate("update deployments set state = 'superseded', failure_reason = :r, updated_at = :now"
                                 + " where id = :id and state = 'live'")
                         .bind("r", reason).bind("now", now()).bind("id", id).execute();
-                events.append(h, new Event.PreviewRemoved(id, app, pullRequest, reason, clock.instant()));
+                events.append(h, new Event.PreviewRemoved(id, app, environment, pullRequest, reason, clock.instant()));
             });
             return live;
         });
