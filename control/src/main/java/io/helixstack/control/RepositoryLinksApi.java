@@ -133,19 +133,8 @@ final class RepositoryLinksApi {
     }
 
     private static String statusApiUrl(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(value.strip());
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null && uri.getUserInfo() == null) {
-                return value.strip().replaceAll("/+$", "");
-            }
-        } catch (java.net.URISyntaxException ignored) {
-            // reported below
-        }
-        throw new InvalidInputException("status_api_url: \"" + value + "\" (expected: the forge's API base URL, e.g."
-                + " https://github.example.com/api/v3 or https://gitlab.example.com)");
+        return value == null || value.isBlank() ? null
+                : SignedWebhook.httpUrl("status_api_url", value, "https://github.example.com/api/v3").replaceAll("/+$", "");
     }
 
     private static void checkSecret(String secret) {

@@ -43,9 +43,17 @@ final class SignedWebhook {
         }
     }
 
-    /** A webhook URL as given by a user: http(s), a host, no credentials. */
+    /** A webhook URL as given by a user: see {@link #httpUrl}. */
     static String validUrl(String field, String value) {
-        String expected = "(expected: an http(s) URL without credentials, e.g. https://hooks.example.com/helix)";
+        return httpUrl(field, value, "https://hooks.example.com/helix");
+    }
+
+    /**
+     * A URL the platform will call, as given by a user: http(s), a host, no credentials, at most 2048 characters; the
+     * error names the field and shows {@code example}.
+     */
+    static String httpUrl(String field, String value, String example) {
+        String expected = "(expected: an http(s) URL without credentials, e.g. " + example + ")";
         if (value == null || value.isBlank()) {
             throw new io.helixstack.domain.InvalidInputException(field + ": missing " + expected);
         }

@@ -64,18 +64,20 @@ public final class AlertRepository {
 
     public Optional<Rule> rule(UUID applicationId) {
         return jdbi.withHandle(h -> h.createQuery("select * from alert_rules where application_id = :a").bind("a", applicationId)
-                .map((rs, c) -> new Rule(rs.getObject("application_id", UUID.class), rs.getString("webhook_url"),
-                        secrets.open(rs.getBytes("secret_sealed")),
-                        new Thresholds(rs.getInt("crash_loop_restarts"), Duration.ofSeconds(rs.getInt("crash_loop_window_s")),
-                                rs.getDouble("error_rate_percent"), Duration.ofSeconds(rs.getInt("error_rate_window_s")),
-                                rs.getInt("error_rate_min_requests")),
-                        rs.getTimestamp("updated_at").toInstant()))
-                .findOne());
+                .map((rs, c) -> mapRule(rs)).findOne());
     }
 
+    /** Every application's rule, in one query (checked after every metrics sample). */
     public List<Rule> rules() {
-        List<UUID> apps = jdbi.withHandle(h -> h.createQuery("select application_id from alert_rules").mapTo(UUID.class).list());
-        return apps.stream().map(this::rule).flatMap(Optional::stream).toList();
+        return jdbi.withHandle(h -> h.createQuery("select * from alert_rules").map((rs, c) -> mapRule(rs)).list());
+    }
+
+    private Rule mapRule(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Rule(rs.getObject("application_id", UUID.class), rs.getString("webhook_url"), secrets.open(rs.getBytes("secret_sealed")),
+                new Thresholds(rs.getInt("crash_loop_restarts"), Duration.ofSeconds(rs.getInt("crash_loop_window_s")),
+                        rs.getDouble("error_rate_percent"), Duration.ofSeconds(rs.getInt("error_rate_window_s")),
+                        rs.getInt("error_rate_min_requests")),
+                rs.getTimestamp("updated_at").toInstant());
     }
 
     /** @return whether a rule existed */
@@ -112,15 +114,15 @@ public final class AlertRepository {
 
     public List<Alert> recent(UUID applicationId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("select * from alerts where application_id = :a order by fired_at desc limit :l")
-                .bind("a", applicationId).bind("l", limit).map((rs, c) -> map(rs)).list());
+                .bind("a", applicationId).bind("l", limit).map((rs, c) -> mapAlert(rs)).list());
     }
 
     private Optional<Alert> find(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("select * from alerts where id = :id").bind("id", id).map((rs, c) -> map(rs))
+        return jdbi.withHandle(h -> h.createQuery("select * from alerts where id = :id").bind("id", id).map((rs, c) -> mapAlert(rs))
                 .findOne());
     }
 
-    private static Alert map(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Alert mapAlert(java.sql.ResultSet rs) throws java.sql.SQLException {
         java.sql.Timestamp resolved = rs.getTimestamp("resolved_at");
         return new Alert(rs.getObject("id", UUID.class), rs.getObject("application_id", UUID.class), rs.getString("kind"),
                 rs.getString("detail"), rs.getTimestamp("fired_at").toInstant(), resolved == null ? null : resolved.toInstant(),
