@@ -45,18 +45,25 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     private final ControlConfig config;
     private final Clock clock;
     private final InstanceLauncher launcher;
+    private final ManagedDatabases databases;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deploy-", 0).factory());
     private final ReentrantLock switchLock = new ReentrantLock();
     private final ServingState serving = new ServingState();
 
     public DeploymentOrchestrator(Store store, BuildService builds, RuntimeDriver runtime, DeliveryProvider delivery,
                                   PlatformLog platformLog, ControlConfig config, Clock clock) {
+        this(store, builds, runtime, delivery, platformLog, config, clock, ManagedDatabases.NONE);
+    }
+
+    public DeploymentOrchestrator(Store store, BuildService builds, RuntimeDriver runtime, DeliveryProvider delivery,
+                                  PlatformLog platformLog, ControlConfig config, Clock clock, ManagedDatabases databases) {
+        this.databases = databases;
         this.store = store;
         this.builds = builds;
         this.delivery = delivery;
         this.config = config;
         this.clock = clock;
-        this.launcher = new InstanceLauncher(store, runtime, platformLog, config);
+        this.launcher = new InstanceLauncher(store, runtime, platformLog, config, databases);
     }
 
     /** Records a queued production deployment of {@code source} and starts building it in the background. */
@@ -101,7 +108,16 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             switchLock.unlock();
         }
         // The host answers no more from here on; in-flight requests finish on the worker, not in the caller's request.
-        removed.filter(r -> !r.instances().isEmpty()).ifPresent(r -> workers.submit(() -> drainAndStop(r)));
+        // The preview's databases go once its instances are stopped (they hold connections to them).
+        workers.submit(() -> {
+            removed.filter(r -> !r.instances().isEmpty()).ifPresent(this::drainAndStop);
+            try {
+                databases.dropEnvironment(app.id(), environment);
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).addKeyValue("app", name).addKeyValue("environment", environment)
+                        .log("Could not drop the preview's databases");
+            }
+        });
         stored.flatMap(store.deployments()::find).ifPresent(d -> launcher.note(d, "Preview " + d.label() + " removed: " + reason));
         log.atInfo().addKeyValue("app", name).addKeyValue("environment", environment).addKeyValue("reason", reason)
                 .log("Preview removed");
@@ -206,7 +222,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             return;
         }
         Deployment d = store.deployments().find(deploymentId).orElseThrow();
-        InstanceLauncher.Launch launch = launcher.launch(d, artifact, envOf(app, d));
+        InstanceLauncher.Launch launch = launcher.launch(d, artifact, envOf(app, d), !rollback);
         if (launch instanceof InstanceLauncher.Launch.Failed f) {
             if (rollback) {
                 store.deployments().restoreState(deploymentId, before, "rollback failed: " + f.reason());
@@ -259,7 +275,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             store.deployments().restartFinished(live.id(), "restart failed: artifact " + live.artifactDigest() + " is no longer stored");
             return;
         }
-        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app, live));
+        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app, live), false);
         if (launch instanceof InstanceLauncher.Launch.Failed f) {
             store.deployments().restartFinished(live.id(), "restart failed: " + f.reason() + "; the previous instances keep serving");
             return;
@@ -297,7 +313,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             return;
         }
         Application app = store.applications().byId(d.applicationId()).orElseThrow();
-        InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app, d));
+        InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app, d), false);
         if (launch instanceof InstanceLauncher.Launch.Started s) {
             boolean overtaken;
             switchLock.lock();

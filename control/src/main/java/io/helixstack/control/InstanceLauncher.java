@@ -9,6 +9,14 @@ import io.helixstack.plugin.api.InstanceSpec;
 import io.helixstack.plugin.api.Readiness;
 import io.helixstack.plugin.api.Route;
 import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.plugin.api.TaskResult;
+import io.helixstack.plugin.api.TaskSpec;
+import io.helixstack.plugin.api.Endpoint;
+import io.helixstack.manifest.DatabaseEndpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Optional;
 import io.helixstack.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +36,30 @@ final class InstanceLauncher {
     }
 
     static final String WEB = "web";
+    /** A worker is ready once it has run this long without exiting. */
+    static final Duration WORKER_SETTLE = Duration.ofSeconds(2);
+    /** The release command is killed after running this long, and the deployment fails. */
+    static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Store store;
     private final RuntimeDriver runtime;
     private final PlatformLog platformLog;
     private final ControlConfig config;
+    private final ManagedDatabases databases;
 
-    InstanceLauncher(Store store, RuntimeDriver runtime, PlatformLog platformLog, ControlConfig config) {
+    InstanceLauncher(Store store, RuntimeDriver runtime, PlatformLog platformLog, ControlConfig config, ManagedDatabases databases) {
+        this.databases = databases;
         this.store = store;
         this.runtime = runtime;
         this.platformLog = platformLog;
         this.config = config;
     }
 
-    Launch launch(Deployment d, Artifact artifact, Map<String, String> appEnv) {
+    /**
+     * Starts every instance of every service of the deployment and waits until all are ready. With {@code release}, the
+     * manifest's release command runs first, and a failure stops the launch before any instance starts.
+     */
+    Launch launch(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release) {
         if (artifact.metadata().kind() == ArtifactKind.STATIC) {
             Path root = artifact.dir().resolve(artifact.metadata().staticRoot()).normalize();
             if (!Files.isRegularFile(root.resolve("index.html"))) {
@@ -51,44 +69,114 @@ final class InstanceLauncher {
         }
         platformLog.protect(d.id(), appEnv.values());
         String defaultHealthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
-        WebProcess web;
-        switch (WebProcess.of(artifact, defaultHealthPath)) {
-            case WebProcess.Resolved.Unsupported u -> {
+        ProcessPlan plan;
+        switch (ProcessPlan.of(artifact, defaultHealthPath)) {
+            case ProcessPlan.Resolved.Unsupported u -> {
                 return new Launch.Failed(u.reason());
             }
-            case WebProcess.Resolved.Ok ok -> web = ok.process();
+            case ProcessPlan.Resolved.Ok ok -> plan = ok.plan();
         }
-        // Precedence, lowest first: the buildpack's defaults, helix.yaml's env, the variables set with `helix env`.
-        Map<String, String> env = new HashMap<>(artifact.metadata().env());
-        env.putAll(web.env());
-        env.putAll(appEnv);
-        env.put("HELIX_APP", d.app());
-        env.put("HELIX_DEPLOYMENT", d.label());
-        runtime.prepare(artifact);
-        InstanceSpec spec = new InstanceSpec(d.id(), d.app(), WEB, artifact, web.command(), env,
-                new HealthCheck(web.healthPath(), config.healthTimeout()));
-        Instance instance = runtime.deploy(spec);
+        Map<String, DatabaseEndpoint> endpoints;
         try {
-            store.instances().started(instance.id(), d.id(), WEB, instance.endpoint().host(), instance.endpoint().port());
-            note(d, "Starting " + d.label() + " instance " + instance.id() + " on " + instance.endpoint());
-            Readiness readiness = runtime.awaitReady(instance);
-            if (readiness instanceof Readiness.NotReady notReady) {
-                note(d, "Instance " + instance.id() + " of " + d.label() + " never became healthy: " + notReady.reason());
-                stop(List.of(instance));
-                return new Launch.Failed("health check failed: " + notReady.reason());
+            endpoints = databases.provision(d, plan.databases());
+        } catch (ManagedDatabases.ProvisionException e) {
+            return new Launch.Failed(e.getMessage());
+        }
+        // Database passwords are secrets like the app's variables: masked in every log line.
+        platformLog.protect(d.id(), endpoints.values().stream().flatMap(e -> java.util.stream.Stream.of(e.credentials().password(),
+                e.url())).toList());
+        endpoints.forEach((name, e) -> note(d, "Database " + name + ": " + e.credentials().database() + " on " + e.host() + ":"
+                + e.port()));
+        runtime.prepare(artifact);
+        if (release && plan.release().isPresent()) {
+            ProcessPlan.Service first = plan.services().getFirst();
+            note(d, "Running the release command of " + d.label() + ": " + plan.release().get());
+            TaskResult result = runtime.run(new TaskSpec(d.id(), d.app(), "release", artifact, plan.release().get(),
+                    envOf(d, artifact, plan, first, endpoints, appEnv), RELEASE_TIMEOUT, first.resources()));
+            if (result instanceof TaskResult.Failed f) {
+                note(d, "Release command failed: " + f.reason());
+                return new Launch.Failed("release command failed: " + f.reason());
+            }
+            note(d, "Release command finished");
+        }
+        List<Instance> started = new ArrayList<>();
+        Map<Instance, ProcessPlan.Service> serviceOf = new HashMap<>();
+        try {
+            for (ProcessPlan.Service service : plan.services()) {
+                HealthCheck health = service.http() ? new HealthCheck(service.healthPath(), config.healthTimeout())
+                        : HealthCheck.processUp(WORKER_SETTLE);
+                InstanceSpec spec = new InstanceSpec(d.id(), d.app(), service.name(), artifact, service.command(),
+                        envOf(d, artifact, plan, service, endpoints, appEnv), health, service.resources());
+                for (int i = 0; i < service.instances(); i++) {
+                    Instance instance = runtime.deploy(spec);
+                    started.add(instance);
+                    serviceOf.put(instance, service);
+                    store.instances().started(instance.id(), d.id(), service.name(), instance.endpoint().host(),
+                            instance.endpoint().port());
+                    note(d, "Starting " + d.label() + " " + (service.http() ? "" : "worker ") + service.name() + " instance "
+                            + instance.id() + (service.http() ? " on " + instance.endpoint() : ""));
+                }
+            }
+            // Instances start together; each is awaited on its own thread, so N instances take one health timeout, not N.
+            Optional<String> notReady = awaitAll(d, started);
+            if (notReady.isPresent()) {
+                stop(started);
+                return new Launch.Failed("health check failed: " + notReady.get());
             }
         } catch (RuntimeException e) {
             // Whatever went wrong, a started instance must not outlive its launch.
-            stop(List.of(instance));
+            stop(started);
             return new Launch.Failed("could not start an instance: " + e.getMessage());
         }
-        return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.of(instance),
-                new Route.Upstreams(d.id(), d.app(), List.of(instance.endpoint()))));
+        Map<String, Route> routes = new LinkedHashMap<>();
+        List<ProcessPlan.Service> http = plan.httpServices();
+        for (int i = 0; i < http.size(); i++) {
+            ProcessPlan.Service service = http.get(i);
+            List<Endpoint> endpointsOfService = started.stream().filter(inst -> serviceOf.get(inst) == service)
+                    .map(Instance::endpoint).toList();
+            routes.put(i == 0 ? ServingState.PRIMARY : service.name(), new Route.Upstreams(d.id(), d.app(), endpointsOfService));
+        }
+        return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.copyOf(started), routes));
+    }
+
+    /** Precedence, lowest first: the buildpack's defaults, helix.yaml's env, the variables set with `helix env`, the platform's. */
+    private static Map<String, String> envOf(Deployment d, Artifact artifact, ProcessPlan plan, ProcessPlan.Service service,
+                                             Map<String, DatabaseEndpoint> endpoints, Map<String, String> appEnv) {
+        Map<String, String> env = new HashMap<>(artifact.metadata().env());
+        env.putAll(plan.env(service, endpoints));
+        env.putAll(appEnv);
+        env.put("HELIX_APP", d.app());
+        env.put("HELIX_DEPLOYMENT", d.label());
+        env.put("HELIX_SERVICE", service.name());
+        return env;
+    }
+
+    private Optional<String> awaitAll(Deployment d, List<Instance> instances) {
+        List<java.util.concurrent.Future<Readiness>> waits = new ArrayList<>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Instance instance : instances) {
+                waits.add(executor.submit(() -> runtime.awaitReady(instance)));
+            }
+            for (int i = 0; i < instances.size(); i++) {
+                Readiness readiness = waits.get(i).get();
+                if (readiness instanceof Readiness.NotReady notReady) {
+                    Instance instance = instances.get(i);
+                    note(d, "Instance " + instance.id() + " of " + d.label() + " never became ready: " + notReady.reason());
+                    return Optional.of(instance.service() + ": " + notReady.reason());
+                }
+            }
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while waiting for the instances");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     ServingState.Served staticServed(Deployment d, Artifact artifact) {
         Path root = artifact.dir().resolve(artifact.metadata().staticRoot()).normalize();
-        return new ServingState.Served(d.id(), d.app(), List.of(), new Route.Static(d.id(), d.app(), root, true));
+        return new ServingState.Served(d.id(), d.app(), List.of(), Map.of(ServingState.PRIMARY, new Route.Static(d.id(), d.app(), root, true)));
     }
 
     void promote(ServingState.Served served) {

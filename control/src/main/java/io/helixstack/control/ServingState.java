@@ -17,8 +17,25 @@ import java.util.UUID;
  * lock; not thread-safe on its own.
  */
 final class ServingState {
-    /** A deployment that can take traffic. */
-    record Served(UUID deploymentId, String app, List<Instance> instances, Route route) {
+    /** The key of the route on the app's own hosts in {@link Served#routes}; other keys are service names. */
+    static final String PRIMARY = "";
+
+    /**
+     * A deployment that can take traffic.
+     *
+     * @param routes the primary route (the first http service, or the static files) under {@link #PRIMARY}, other http
+     *               services under their names, answering at {@code <service>--<host>}; none for a workers-only app
+     */
+    record Served(UUID deploymentId, String app, List<Instance> instances, Map<String, Route> routes) {
+        Served {
+            instances = List.copyOf(instances);
+            routes = Map.copyOf(routes);
+        }
+
+        Served(UUID deploymentId, String app, List<Instance> instances, Route route) {
+            this(deploymentId, app, instances, Map.of(PRIMARY, route));
+        }
+
         List<Endpoint> endpoints() {
             return instances.stream().map(Instance::endpoint).toList();
         }
@@ -65,14 +82,18 @@ final class ServingState {
     RouteTable routeTable(ControlConfig config) {
         Map<String, Route> routes = new HashMap<>();
         for (Served s : served.values()) {
-            routes.put(config.deploymentHost(s.app(), Deployment.shortId(s.deploymentId())), s.route());
+            put(routes, config.deploymentHost(s.app(), Deployment.shortId(s.deploymentId())), s);
         }
         live.forEach((env, id) -> {
             Served s = served.get(id);
             if (s != null) {
-                routes.put(config.environmentHost(env.app(), env.environment()), s.route());
+                put(routes, config.environmentHost(env.app(), env.environment()), s);
             }
         });
         return RouteTable.of(routes);
+    }
+
+    private static void put(Map<String, Route> routes, String host, Served s) {
+        s.routes().forEach((service, route) -> routes.put(service.equals(PRIMARY) ? host : service + "--" + host, route));
     }
 }

@@ -193,8 +193,17 @@ class ControlApiIT extends ControlApiSupport {
                 + "databases:\n  db:\n    type: postgresql\n    version: \"16\"\n";
         HttpResponse<String> db = send("POST", "/applications/manifested/deployments",
                 tarGz(java.util.Map.of("cmd.txt", "fake-serve x", "helix.yaml", withDb)), "application/gzip", token);
-        JsonNode failed = awaitState(JSON.readTree(db.body()).get("id").asText(), "failed");
-        assertThat(failed.get("failure_reason").asText()).contains("managed databases");
+        String withDbId = JSON.readTree(db.body()).get("id").asText();
+        awaitState(withDbId, "live");
+        io.helixstack.plugin.api.Instance managed = runtime.instances().stream()
+                .filter(i -> i.deploymentId().toString().equals(withDbId)).findFirst().orElseThrow();
+        assertThat(runtime.environmentOf(managed).get("DATABASE_URL")).startsWith("postgresql://" + fixture.dbPrefix + "manifested_db:");
+
+        String withRedis = withDb.replace("type: postgresql", "type: redis");
+        HttpResponse<String> redis = send("POST", "/applications/manifested/deployments",
+                tarGz(java.util.Map.of("cmd.txt", "fake-serve x", "helix.yaml", withRedis)), "application/gzip", token);
+        JsonNode failed = awaitState(JSON.readTree(redis.body()).get("id").asText(), "failed");
+        assertThat(failed.get("failure_reason").asText()).contains("databases.db: type redis is not managed on the local process runtime");
     }
 
     @Test

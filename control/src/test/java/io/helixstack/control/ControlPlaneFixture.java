@@ -36,6 +36,9 @@ final class ControlPlaneFixture implements AutoCloseable {
     final MetricsSampler sampler;
     /** The PostgreSQL bus over this database's outbox, for the control plane's bus consumers. */
     final io.helixstack.bus.PostgresEventBus bus;
+    /** The managed PostgreSQL for apps' databases: the server of {@link #testDb}, names prefixed by {@link #dbPrefix}. */
+    final io.helixstack.store.PostgresCluster cluster;
+    final String dbPrefix = "helix_t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "_";
     /** An owner token of the default team. */
     final String token;
 
@@ -49,7 +52,10 @@ final class ControlPlaneFixture implements AutoCloseable {
         // Small limits so tests reach them quickly: 64 KiB uploads, 2 s health checks.
         config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
-        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC());
+        cluster = testDb.embedded() ? io.helixstack.store.PostgresCluster.embedded(tmp.resolve("managed-postgres/data"))
+                : io.helixstack.store.PostgresCluster.external("postgresql://postgres@127.0.0.1:5432/postgres");
+        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC(),
+                new PostgresManagedDatabases(cluster, store, logs, dbPrefix));
         sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
         api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
                 new ControlPlane.Options(sampler, tmp.resolve("git"), null));
@@ -59,6 +65,12 @@ final class ControlPlaneFixture implements AutoCloseable {
                 .withRetry(new io.helixstack.plugin.api.RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1))));
     }
 
+    /** The databases the tests made in the shared server go with them: CI reuses the server between runs. */
+    private void dropManagedDatabases() {
+        store.jdbi().useHandle(h -> h.createQuery("select database_name from managed_databases").mapTo(String.class).list()
+                .forEach(cluster::drop));
+    }
+
     @Override
     public void close() {
         bus.close();
@@ -66,6 +78,8 @@ final class ControlPlaneFixture implements AutoCloseable {
         sampler.close();
         orchestrator.close();
         runtime.close();
+        dropManagedDatabases();
+        cluster.close();
         logs.close();
         db.close();
         testDb.close();

@@ -11,8 +11,28 @@ import java.util.Optional;
  * A managed backing service ({@code databases.<name>}): its kind, image version and persistent
  * storage. Services reach it through {@code ${<name>.URL}} and the other fields in their env.
  */
-public record DatabaseSpec(String name, Type type, String version, int storageGb) {
+public record DatabaseSpec(String name, Type type, String version, int storageGb, PreviewData preview) {
     public static final int DEFAULT_STORAGE_GB = 1;
+
+    /** What a preview's own copy of the database starts with. */
+    public enum PreviewData {
+        /** A new, empty database. */
+        EMPTY,
+        /** Production's schema (tables, indexes, functions), none of its rows. */
+        SCHEMA;
+
+        public String manifestName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<PreviewData> fromManifestName(String name) {
+            return Arrays.stream(values()).filter(p -> p.manifestName().equals(name)).findFirst();
+        }
+    }
+
+    public DatabaseSpec(String name, Type type, String version, int storageGb) {
+        this(name, type, version, storageGb, PreviewData.EMPTY);
+    }
 
     public enum Type {
         POSTGRESQL("postgres", "17", 5432, "postgresql"),
@@ -62,11 +82,14 @@ public record DatabaseSpec(String name, Type type, String version, int storageGb
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(preview, "preview");
         ManifestRules.requireName("database name", name);
         require(ManifestRules.IMAGE_TAG.matcher(version).matches(), "databases." + name + ".version", version,
                 ManifestRules.IMAGE_TAG_EXPECTED);
         require(storageGb >= 1 && storageGb <= ManifestRules.STORAGE_MAX_GB, "databases." + name + ".storage", storageGb,
                 ManifestRules.STORAGE_EXPECTED);
+        require(preview == PreviewData.EMPTY || type == Type.POSTGRESQL, "databases." + name + ".preview", preview.manifestName(),
+                "\"empty\" for a " + type.manifestName() + " database (a schema copy is for postgresql)");
     }
 
     /** The image that runs this database, e.g. {@code postgres:16}. */

@@ -165,12 +165,26 @@ final class ManifestReader {
                 }));
         Optional<Integer> storage = db.entry("storage").flatMap(e -> checks.integer(e.value(), path + ".storage", 1,
                 ManifestRules.STORAGE_MAX_GB, ManifestRules.STORAGE_EXPECTED));
+        String previewExpected = "one of " + Arrays.stream(DatabaseSpec.PreviewData.values())
+                .map(p -> "\"" + p.manifestName() + "\"").collect(Collectors.joining(", "));
+        Optional<DatabaseSpec.PreviewData> preview = db.entry("preview").flatMap(e -> {
+            Optional<DatabaseSpec.PreviewData> p = e.value() instanceof Scalar s && s.kind() == Kind.STRING
+                    ? DatabaseSpec.PreviewData.fromManifestName(s.text()) : Optional.empty();
+            if (p.isEmpty()) {
+                checks.bad(e.value(), path + ".preview", previewExpected);
+            } else if (p.get() != DatabaseSpec.PreviewData.EMPTY && type.isPresent() && type.get() != DatabaseSpec.Type.POSTGRESQL) {
+                checks.bad(e.value(), path + ".preview", "\"empty\" for a " + type.get().manifestName()
+                        + " database (a schema copy is for postgresql)");
+                return Optional.<DatabaseSpec.PreviewData>empty();
+            }
+            return p;
+        });
         boolean complete = ManifestRules.isName(name) && type.isPresent() && (db.entry("version").isEmpty() || version.isPresent())
-                && (db.entry("storage").isEmpty() || storage.isPresent());
+                && (db.entry("storage").isEmpty() || storage.isPresent()) && (db.entry("preview").isEmpty() || preview.isPresent());
         if (!complete) {
             return Optional.empty();
         }
         return Optional.of(new DatabaseSpec(name, type.get(), version.orElse(type.get().defaultVersion()),
-                storage.orElse(DatabaseSpec.DEFAULT_STORAGE_GB)));
+                storage.orElse(DatabaseSpec.DEFAULT_STORAGE_GB), preview.orElse(DatabaseSpec.PreviewData.EMPTY)));
     }
 }

@@ -51,7 +51,7 @@ class ManifestParserTest {
         assertThat(worker.instances()).isEqualTo(1);
         assertThat(worker.env()).containsEntry("CONCURRENCY", "4");
         assertThat(m.databases()).containsExactly(
-                new DatabaseSpec("postgres", DatabaseSpec.Type.POSTGRESQL, "15", 10),
+                new DatabaseSpec("postgres", DatabaseSpec.Type.POSTGRESQL, "15", 10, DatabaseSpec.PreviewData.SCHEMA),
                 new DatabaseSpec("cache", DatabaseSpec.Type.REDIS, "7.2", 1));
         assertThat(m.databasesUsedBy(worker)).extracting(DatabaseSpec::name).containsExactly("postgres");
     }
@@ -145,6 +145,11 @@ class ManifestParserTest {
                 "helix.yaml:4:3: services.helix-proxy: \"helix-proxy\" (expected: " + ManifestRules.NAME_EXPECTED + ")");
         assertThat(errors("name: a\nservices:\n  web: {}\ndatabases:\n  db: {version: \"16\"}\n")).containsExactly(
                 "helix.yaml:5:7: databases.db.type: missing (expected: one of \"postgresql\", \"redis\")");
+        assertThat(errors("name: a\nservices:\n  web: {}\ndatabases:\n  db: {type: postgresql, preview: full}\n"
+                + "  cache: {type: redis, preview: schema}\n")).containsExactly(
+                "helix.yaml:5:35: databases.db.preview: \"full\" (expected: one of \"empty\", \"schema\")",
+                "helix.yaml:6:33: databases.cache.preview: \"schema\" (expected: \"empty\" for a redis database (a schema copy is"
+                        + " for postgresql))");
     }
 
     @Test

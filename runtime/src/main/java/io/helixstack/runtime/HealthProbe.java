@@ -48,6 +48,9 @@ final class HealthProbe {
      * @param giveUp checked before every attempt; a present value ends the wait with that reason
      */
     Readiness await(Endpoint endpoint, HealthCheck health, Supplier<Optional<String>> giveUp) {
+        if (!health.http()) {
+            return awaitSettled(health, giveUp);
+        }
         URI uri = URI.create("http://" + endpoint.host() + ":" + endpoint.port() + health.path());
         Instant deadline = clock.instant().plus(health.timeout());
         String last = "no answer yet";
@@ -68,6 +71,23 @@ final class HealthProbe {
             last = attempt.outcome();
             if (!pause()) {
                 return new Readiness.NotReady("interrupted while waiting for GET " + health.path());
+            }
+        }
+    }
+
+    /** A worker listens on nothing: it is ready once it has stayed up for the whole settle time. */
+    private Readiness awaitSettled(HealthCheck health, Supplier<Optional<String>> giveUp) {
+        Instant deadline = clock.instant().plus(health.timeout());
+        while (true) {
+            Optional<String> reason = giveUp.get();
+            if (reason.isPresent()) {
+                return new Readiness.NotReady(reason.get());
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return new Readiness.Ready();
+            }
+            if (!pause()) {
+                return new Readiness.NotReady("interrupted while waiting for the process to settle");
             }
         }
     }

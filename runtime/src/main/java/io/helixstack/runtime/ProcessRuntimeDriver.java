@@ -9,7 +9,10 @@ import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
 import io.helixstack.plugin.api.Readiness;
+import io.helixstack.plugin.api.Resources;
 import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.plugin.api.TaskResult;
+import io.helixstack.plugin.api.TaskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -55,7 +58,9 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     private final Sandbox sandbox;
     private final HttpClient http;
     private final HealthProbe probe;
+    private final Cgroups cgroups;
     private final PortAllocator ports = new PortAllocator();
+    private final Map<String, Cgroups.Placement> placements = new ConcurrentHashMap<>();
     private final Map<String, SupervisedInstance> live = new ConcurrentHashMap<>();
     private final Map<String, SupervisedInstance> stopped = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -82,12 +87,21 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
 
     ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, boolean sandbox, Clock clock,
                          Scheduler scheduler) {
+        this(helixHome, workRoot, sink, sandbox, clock, scheduler, Cgroups.probe(Path.of("/sys/fs/cgroup")));
+    }
+
+    ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, boolean sandbox, Clock clock,
+                         Scheduler scheduler, Cgroups cgroups) {
         Objects.requireNonNull(helixHome, "helixHome");
         this.workRoot = Objects.requireNonNull(workRoot, "workRoot").toAbsolutePath().normalize();
         this.sink = Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.sandbox = Sandbox.probe(sandbox, helixHome, System.getenv("PATH"));
+        this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+        if (!cgroups.active()) {
+            log.atInfo().log("cpu and memory limits of services are not applied: {}", cgroups.unavailableReason());
+        }
         this.http = HealthProbe.newClient();
         this.probe = new HealthProbe(http, clock);
         if (this.sandbox.active()) {
@@ -124,15 +138,19 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         Path instanceDir = createInstanceDir(id);
         int port = ports.allocate();
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(), new Endpoint(HOST, port));
-        // Procfile commands are shell syntax; exec makes the app replace the shell, so signals reach it directly.
-        List<String> command = List.of("/bin/sh", "-c", "exec " + spec.command());
-        SupervisedInstance.Launch launch = new SupervisedInstance.Launch(
-                sandbox.wrap(command, artifactDir, instanceDir), environment(spec, instance, instanceDir), artifactDir,
-                sandbox.active());
         InstanceLog output = new InstanceLog(spec.deploymentId(), id, sink, clock, LOG_LINES_KEPT);
         if (!sandbox.active()) {
             output.system(sandbox.unavailableReason());
         }
+        Optional<Cgroups.Placement> placement = limit(id, spec.resources(), output);
+        // Procfile commands are shell syntax; exec makes the app replace the shell, so signals reach it directly.
+        List<String> command = List.of("/bin/sh", "-c", "exec " + spec.command());
+        List<String> line = sandbox.wrap(command, artifactDir, instanceDir);
+        SupervisedInstance.Launch launch = new SupervisedInstance.Launch(
+                placement.map(p -> Cgroups.wrap(line, p)).orElse(line), environment(spec, instance, instanceDir),
+                artifactDir, sandbox.active(), placement.map(p -> new SupervisedInstance.Limits(p,
+                        spec.resources().memoryMb().orElse(0))).orElse(null));
+        placement.ifPresent(p -> placements.put(id, p));
         SupervisedInstance supervised = new SupervisedInstance(instance, launch, spec.health(), output, clock, scheduler, probe);
         live.put(id, supervised);
         supervised.start();
@@ -142,6 +160,69 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     @Override
     public Readiness awaitReady(Instance instance) {
         return find(instance).awaitReady();
+    }
+
+    @Override
+    public TaskResult run(TaskSpec task) {
+        prepare(task.artifact());
+        String id = newId(task.app(), task.name());
+        Path artifactDir = task.artifact().dir().toAbsolutePath().normalize();
+        Path taskDir = createInstanceDir(id);
+        InstanceLog output = new InstanceLog(task.deploymentId(), id, sink, clock, LOG_LINES_KEPT);
+        Optional<Cgroups.Placement> placement = Optional.empty();
+        Process process = null;
+        try {
+            if (!sandbox.active()) {
+                output.system(sandbox.unavailableReason());
+            }
+            placement = limit(id, task.resources(), output);
+            List<String> line = sandbox.wrap(List.of("/bin/sh", "-c", task.command()), artifactDir, taskDir);
+            ProcessBuilder builder = new ProcessBuilder(placement.isPresent() ? Cgroups.wrap(line, placement.get()) : line)
+                    .directory(artifactDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().clear();
+            builder.environment().putAll(baseEnvironment(task.artifact(), task.env(), taskDir, task.deploymentId()));
+            java.time.Instant started = clock.instant();
+            output.system("running " + task.name() + ": " + task.command());
+            process = Spawner.start(builder);
+            Process running = process;
+            Thread stdout = Thread.ofPlatform().daemon().name("helix-stdout-" + id)
+                    .start(() -> output.pump(running.getInputStream(), InstanceLog.STDOUT));
+            Thread stderr = Thread.ofPlatform().daemon().name("helix-stderr-" + id)
+                    .start(() -> output.pump(running.getErrorStream(), InstanceLog.STDERR));
+            boolean exited = process.waitFor(task.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!exited) {
+                ProcessTree.kill(process);
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            stdout.join(2000);
+            stderr.join(2000);
+            Duration took = Duration.between(started, clock.instant());
+            if (!exited) {
+                String reason = task.name() + " still running after " + HealthProbe.describe(task.timeout()) + ": killed";
+                output.system(reason);
+                return new TaskResult.Failed(reason);
+            }
+            int code = process.exitValue();
+            String how = SupervisedInstance.describeExit(code);
+            if (code == 137 && placement.isPresent() && placement.get().oomKills() > 0) {
+                how += ": it went over its memory limit of " + task.resources().memoryMb().orElse(0) + " MB";
+            }
+            output.system(task.name() + " " + how.replace("process ", "") + " after " + HealthProbe.describe(took));
+            return code == 0 ? new TaskResult.Succeeded(took) : new TaskResult.Failed(task.name() + " " + how.replace("process ", ""));
+        } catch (IOException e) {
+            output.system("could not start " + task.name() + ": " + e.getMessage());
+            return new TaskResult.Failed("could not start " + task.name() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (process != null) {
+                ProcessTree.kill(process);
+            }
+            return new TaskResult.Failed(task.name() + " interrupted");
+        } finally {
+            placement.ifPresent(Cgroups.Placement::remove);
+            deleteRecursively(taskDir);
+        }
     }
 
     @Override
@@ -162,6 +243,10 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
                 stopped.put(instance.id(), supervised);
             }
             ports.release(instance.endpoint().port());
+            Cgroups.Placement placement = placements.remove(instance.id());
+            if (placement != null) {
+                placement.remove();
+            }
             deleteRecursively(workRoot.resolve("instances").resolve(instance.id()));
         }
     }
@@ -204,24 +289,53 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     }
 
     private Map<String, String> environment(InstanceSpec spec, Instance instance, Path instanceDir) {
+        Map<String, String> env = baseEnvironment(spec.artifact(), spec.env(), instanceDir, spec.deploymentId());
+        env.put("PORT", Integer.toString(instance.endpoint().port()));
+        env.put("HOST", HOST);
+        env.put("HELIX_INSTANCE_ID", instance.id());
+        return env;
+    }
+
+    private static Map<String, String> baseEnvironment(Artifact artifact, Map<String, String> specEnv, Path home,
+                                                       java.util.UUID deploymentId) {
         Map<String, String> env = new LinkedHashMap<>();
         String path = System.getenv("PATH");
         String lang = System.getenv("LANG");
         env.put("PATH", path == null || path.isBlank() ? DEFAULT_PATH : path);
         env.put("LANG", lang == null || lang.isBlank() ? "C.UTF-8" : lang);
-        env.putAll(spec.artifact().metadata().env());
-        env.putAll(spec.env());
+        env.putAll(artifact.metadata().env());
+        env.putAll(specEnv);
         // Set last: the platform decides these, whatever the app's config says.
-        env.put("PORT", Integer.toString(instance.endpoint().port()));
-        env.put("HOST", HOST);
-        env.put("HOME", instanceDir.toString());
-        env.put("HELIX_DEPLOYMENT_ID", spec.deploymentId().toString());
-        env.put("HELIX_INSTANCE_ID", instance.id());
+        env.put("HOME", home.toString());
+        env.put("HELIX_DEPLOYMENT_ID", deploymentId.toString());
         return env;
     }
 
+    /** Applies the limits where cgroups work; says in the log when they were asked for and cannot be. */
+    private Optional<Cgroups.Placement> limit(String id, Resources resources, InstanceLog output) {
+        if (!resources.limited()) {
+            return Optional.empty();
+        }
+        if (!cgroups.active()) {
+            output.system(resources.describe() + " not applied: " + cgroups.unavailableReason());
+            return Optional.empty();
+        }
+        try {
+            Optional<Cgroups.Placement> placement = cgroups.create(id, resources);
+            output.system("limits: " + resources.describe());
+            return placement;
+        } catch (IOException e) {
+            output.system(resources.describe() + " not applied: cannot create its control group (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
+    }
+
     private String newId(InstanceSpec spec) {
-        String prefix = (safe(spec.app()) + "-" + safe(spec.service()) + "-");
+        return newId(spec.app(), spec.service());
+    }
+
+    private String newId(String app, String service) {
+        String prefix = (safe(app) + "-" + safe(service) + "-");
         while (true) {
             String id = prefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
             if (known(id) == null && !Files.exists(workRoot.resolve("instances").resolve(id))) {

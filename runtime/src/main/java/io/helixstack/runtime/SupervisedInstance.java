@@ -33,11 +33,19 @@ final class SupervisedInstance {
     private static final Logger log = LoggerFactory.getLogger(SupervisedInstance.class);
 
     /** What to run, fixed for the instance's life: every restart runs the same command line on the same port. */
-    record Launch(List<String> commandLine, Map<String, String> env, Path workDir, boolean wrapped) {
+    record Launch(List<String> commandLine, Map<String, String> env, Path workDir, boolean wrapped, Limits limits) {
         Launch {
             commandLine = List.copyOf(commandLine);
             env = Map.copyOf(env);
         }
+
+        Launch(List<String> commandLine, Map<String, String> env, Path workDir, boolean wrapped) {
+            this(commandLine, env, workDir, wrapped, null);
+        }
+    }
+
+    /** The control groups an instance runs in and its memory limit, to tell an out-of-memory kill from other exits. */
+    record Limits(Cgroups.Placement placement, long memoryMb) {
     }
 
     private final Instance instance;
@@ -62,6 +70,7 @@ final class SupervisedInstance {
     private Backoff backoff = Backoff.none();
     private Scheduler.Cancellable pendingRestart;
     private int restarts;
+    private long oomKillsSeen;
 
     SupervisedInstance(Instance instance, Launch launch, HealthCheck health, InstanceLog output,
                        Clock clock, Scheduler scheduler, HealthProbe probe) {
@@ -206,7 +215,15 @@ final class SupervisedInstance {
         });
     }
 
-    private synchronized void ended(int endedRun, String how) {
+    private synchronized void ended(int endedRun, String exit) {
+        String how = exit;
+        if (launch.limits() != null) {
+            long oomKills = launch.limits().placement().oomKills();
+            if (oomKills > oomKillsSeen) {
+                oomKillsSeen = oomKills;
+                how = exit + ": it went over its memory limit of " + launch.limits().memoryMb() + " MB";
+            }
+        }
         this.endedRun = endedRun;
         this.notReadyReason = how + " before it was ready";
         if (stopping) {
@@ -245,7 +262,8 @@ final class SupervisedInstance {
         if (readyRun == run && !stopping && endedRun < readyRun) {
             status = InstanceStatus.RUNNING;
             everReady = true;
-            output.system("ready: GET " + health.path() + " answered");
+            output.system(health.http() ? "ready: GET " + health.path() + " answered"
+                    : "ready: still running after " + HealthProbe.describe(health.timeout()));
         }
     }
 

@@ -3,7 +3,9 @@ package io.helixstack.runtime;
 import io.helixstack.plugin.api.HealthCheck;
 import io.helixstack.plugin.api.InstanceSpec;
 import io.helixstack.plugin.api.ObservabilitySink;
+import io.helixstack.plugin.api.Resources;
 import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.plugin.api.TaskSpec;
 import io.helixstack.plugin.tck.RuntimeDriverContract;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,17 @@ class ProcessRuntimeDriverContractTest extends RuntimeDriverContract {
     @Override
     protected InstanceSpec unhealthyApp(Duration healthTimeout) {
         return TestApps.node(artifact, Map.of("STATUS", "500"), new HealthCheck("/", healthTimeout));
+    }
+
+    @Override
+    protected InstanceSpec workerApp(Duration settle) {
+        return TestApps.spec(artifact, "sh worker.sh", Map.of(), HealthCheck.processUp(settle));
+    }
+
+    @Override
+    protected TaskSpec task(String line, int exitCode, Duration timeout) {
+        String command = exitCode < 0 ? "echo '" + line + "'; sleep 600" : "echo '" + line + "'; exit " + exitCode;
+        return TestApps.task(artifact, command, Map.of(), timeout, Resources.NONE);
     }
 
 }

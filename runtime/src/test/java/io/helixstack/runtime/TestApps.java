@@ -6,10 +6,13 @@ import io.helixstack.domain.Source;
 import io.helixstack.plugin.api.Artifact;
 import io.helixstack.plugin.api.HealthCheck;
 import io.helixstack.plugin.api.InstanceSpec;
+import io.helixstack.plugin.api.Resources;
+import io.helixstack.plugin.api.TaskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -75,6 +78,12 @@ final class TestApps {
             exit 1
             """;
 
+    /** A worker: runs until stopped, listening on nothing. */
+    static final String WORKER_SH = """
+            echo "worker up"
+            while true; do sleep 0.2; done
+            """;
+
     private TestApps() {
     }
 
@@ -86,6 +95,7 @@ final class TestApps {
             Files.writeString(dir.resolve("server.js"), SERVER_JS);
             Files.writeString(dir.resolve("crash.sh"), CRASH_SH);
             Files.writeString(dir.resolve("crash-on-signal-file.sh"), CRASH_ON_SIGNAL_FILE_SH);
+            Files.writeString(dir.resolve("worker.sh"), WORKER_SH);
             Files.writeString(dir.resolve("README"), "an artifact file\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,8 +108,22 @@ final class TestApps {
     }
 
     static InstanceSpec spec(Path artifactDir, String command, Map<String, String> env, HealthCheck health) {
+        return spec(artifactDir, command, env, health, Resources.NONE);
+    }
+
+    static InstanceSpec spec(Path artifactDir, String command, Map<String, String> env, HealthCheck health, Resources resources) {
+        return new InstanceSpec(UUID.randomUUID(), "hello", "web", artifactOf(artifactDir, command), command, env, health,
+                resources);
+    }
+
+    static TaskSpec task(Path artifactDir, String command, Map<String, String> env, Duration timeout, Resources resources) {
+        return new TaskSpec(UUID.randomUUID(), "hello", "release", artifactOf(artifactDir, command), command, env, timeout,
+                resources);
+    }
+
+    private static Artifact artifactOf(Path artifactDir, String command) {
         ArtifactMetadata metadata = new ArtifactMetadata(DIGEST, "node", ArtifactKind.SERVER, command, null,
                 new Source.Upload(DIGEST), Map.of("NODE_ENV", "production"), Instant.parse("2025-01-01T00:00:00Z"));
-        return new InstanceSpec(UUID.randomUUID(), "hello", "web", new Artifact(metadata, artifactDir), command, env, health);
+        return new Artifact(metadata, artifactDir);
     }
 }

@@ -38,9 +38,23 @@ public final class Database implements AutoCloseable {
      */
     public static Database embedded(Path dataDir) {
         try {
+            String password = EmbeddedPassword.readOrCreate(dataDir.resolveSibling(EmbeddedPassword.FILE));
+            EmbeddedPostgres pg = startEmbedded(dataDir, password);
+            String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+            return new Database(pool(url, "postgres", password), pg).migrate();
+        } catch (IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a PostgreSQL server on {@code dataDir} (initialising it on first use) on a free port of 127.0.0.1, its
+     * {@code postgres} role protected by {@code password} for every connection.
+     */
+    static EmbeddedPostgres startEmbedded(Path dataDir, String password) throws IOException, java.sql.SQLException {
+        {
             Files.createDirectories(dataDir);
             stopLeftoverServer(dataDir);
-            String password = EmbeddedPassword.readOrCreate(dataDir.resolveSibling(EmbeddedPassword.FILE));
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -51,12 +65,14 @@ public final class Database implements AutoCloseable {
                     // Used by zonky's own readiness check too; ignored while the server still trusts (first start).
                     .setConnectConfig("password", password)
                     .start();
-            EmbeddedPassword.requireIt(pg.getPostgresDatabase(), dataDir, password);
+            try {
+                EmbeddedPassword.requireIt(pg.getPostgresDatabase(), dataDir, password);
+            } catch (java.sql.SQLException | IOException | RuntimeException e) {
+                pg.close();
+                throw e;
+            }
             log.atInfo().addKeyValue("dataDir", dataDir).addKeyValue("port", pg.getPort()).log("Embedded PostgreSQL started");
-            String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
-            return new Database(pool(url, "postgres", password), pg).migrate();
-        } catch (IOException | java.sql.SQLException e) {
-            throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+            return pg;
         }
     }
 

@@ -26,6 +26,7 @@ public final class Store {
     private final AlertRepository alerts;
     private final NotificationHookRepository hooks;
     private final SshKeyRepository sshKeys;
+    private final ManagedDatabaseRepository managedDatabases;
 
     private final SecretBox secrets;
 
@@ -46,6 +47,7 @@ public final class Store {
         this.alerts = new AlertRepository(jdbi, secrets, clock);
         this.hooks = new NotificationHookRepository(jdbi, secrets, clock);
         this.sshKeys = new SshKeyRepository(jdbi, clock);
+        this.managedDatabases = new ManagedDatabaseRepository(jdbi, clock);
     }
 
     /** Values derived from the platform key (signed URLs, generated credentials); see {@link SecretBox#derive}. */
@@ -79,6 +81,10 @@ public final class Store {
 
     public EnvVarRepository envVars() {
         return envVars;
+    }
+
+    public ManagedDatabaseRepository managedDatabases() {
+        return managedDatabases;
     }
 
     public SshKeyRepository sshKeys() {

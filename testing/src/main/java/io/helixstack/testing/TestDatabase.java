@@ -41,6 +41,11 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Whether this database is on an embedded server (no PostgreSQL answered at 127.0.0.1:5432). */
+    public boolean embedded() {
+        return embedded != null;
+    }
+
     /** A JDBC URL with credentials, for {@code Database.external}. */
     public String jdbcUrl() {
         return jdbcUrl;

@@ -14,9 +14,10 @@ import java.util.UUID;
  * @param command      the start command (Procfile syntax)
  * @param env          environment variables, {@code PORT} excepted: the driver chooses the port and sets it
  * @param health       how readiness is decided
+ * @param resources    cpu and memory limits
  */
 public record InstanceSpec(UUID deploymentId, String app, String service, Artifact artifact, String command,
-                           Map<String, String> env, HealthCheck health) {
+                           Map<String, String> env, HealthCheck health, Resources resources) {
     public InstanceSpec {
         Objects.requireNonNull(deploymentId, "deploymentId");
         Objects.requireNonNull(app, "app");
@@ -25,5 +26,12 @@ public record InstanceSpec(UUID deploymentId, String app, String service, Artifa
         Objects.requireNonNull(command, "command");
         env = Map.copyOf(env);
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(resources, "resources");
+    }
+
+    /** An instance without cpu or memory limits. */
+    public InstanceSpec(UUID deploymentId, String app, String service, Artifact artifact, String command,
+                        Map<String, String> env, HealthCheck health) {
+        this(deploymentId, app, service, artifact, command, env, health, Resources.NONE);
     }
 }

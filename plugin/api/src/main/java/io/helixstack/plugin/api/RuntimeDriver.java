@@ -21,6 +21,13 @@ public interface RuntimeDriver {
     /** Waits, up to the spec's health-check timeout, until the instance answers its health check. */
     Readiness awaitReady(Instance instance);
 
+    /**
+     * Runs a one-off command from the artifact to completion, e.g. the release command before a promotion: the same
+     * sandbox and kind of environment an instance gets, output to the sink under a source naming the task, killed once it
+     * has run for the spec's timeout. Never throws for the task's own failure: that is a {@link TaskResult.Failed}.
+     */
+    TaskResult run(TaskSpec task);
+
     /** The instances now take production traffic (a no-op where routing is the proxy's job). */
     void promote(List<Instance> instances);
 

@@ -12,6 +12,8 @@ import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
 import io.helixstack.plugin.api.Readiness;
 import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.plugin.api.TaskResult;
+import io.helixstack.plugin.api.TaskSpec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code fake-serve <body>}: answers every request with 200 and {@code <body>};</li>
  *   <li>{@code fake-unhealthy}: answers every request with 500, so it never becomes ready;</li>
  *   <li>{@code fake-crash}: "exits" with code 1 at start and never listens;</li>
+ *   <li>{@code fake-worker}: runs without listening (a worker);</li>
  *   <li>any other command: treated as {@code fake-serve ok} (with a {@code system} log line saying so), so tests of other
  *   planes can deploy real-looking artifacts through this driver.</li>
  * </ul>
@@ -50,11 +53,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * without the backoff of real drivers. A {@code fake-crash} instance is "restarted" every {@value #CRASH_LOOP_MILLIS} ms
  * until it is stopped, crashing each time, so its restart count grows like a real crash loop's. Instances use no CPU or
  * memory unless a test says otherwise ({@link #setUsage}).
+ *
+ * <p>Tasks ({@link #run}): {@code fake-task <code> <line>} prints the line and exits with the code; {@code fake-task-hang}
+ * runs until its timeout kills it; any other command succeeds. {@link #tasks()} lists what ran.
  */
 public final class InMemoryRuntimeDriver implements RuntimeDriver {
     public static final String SERVE = "fake-serve";
     public static final String UNHEALTHY = "fake-unhealthy";
     public static final String CRASH = "fake-crash";
+    public static final String WORKER = "fake-worker";
+    public static final String TASK = "fake-task";
+    public static final String TASK_HANG = "fake-task-hang";
 
     private static final int LOG_LINES_KEPT = 1000;
     static final long CRASH_LOOP_MILLIS = 100;
@@ -63,6 +72,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     private final Clock clock;
     private final Map<String, FakeInstance> instances = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final List<TaskSpec> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
             .daemon().name("in-memory-supervisor").unstarted(r));
@@ -91,7 +101,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
         String id = spec.app() + "-" + spec.service() + "-" + sequence.incrementAndGet();
         Behaviour behaviour = Behaviour.of(spec.command());
         FakeInstance fake = new FakeInstance(id, spec, behaviour);
-        int port = behaviour.kind == Kind.CRASH ? freePort() : fake.listen(0);
+        int port = behaviour.kind == Kind.CRASH || behaviour.kind == Kind.WORKER ? freePort() : fake.listen(0);
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(), new Endpoint("127.0.0.1", port));
         fake.instance = instance;
         instances.put(id, fake);
@@ -123,6 +133,10 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
                         + describe(timeout) + " (last: answered 500)");
             }
             default -> {
+                if (!fake.spec.health().http()) {
+                    // A worker is ready once it has stayed up for the settle time, as with a real driver.
+                    awaitStopped(fake, timeout);
+                }
                 synchronized (fake) {
                     if (fake.status == InstanceStatus.STOPPED) {
                         return new Readiness.NotReady("instance was stopped before it was ready");
@@ -132,6 +146,44 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
                 return new Readiness.Ready();
             }
         }
+    }
+
+    @Override
+    public TaskResult run(TaskSpec task) {
+        tasks.add(task);
+        String id = task.app() + "-" + task.name() + "-" + sequence.incrementAndGet();
+        String command = task.command().strip();
+        java.util.function.Consumer<String> log = line -> sink.ingestLogs(List.of(
+                new LogRecord(clock.instant(), task.deploymentId(), id, "system", line)));
+        log.accept("running " + task.name() + ": " + command);
+        if (command.equals(TASK_HANG)) {
+            try {
+                Thread.sleep(task.timeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new TaskResult.Failed(task.name() + " interrupted");
+            }
+            String reason = task.name() + " still running after " + describe(task.timeout()) + ": killed";
+            log.accept(reason);
+            return new TaskResult.Failed(reason);
+        }
+        if (command.startsWith(TASK + " ")) {
+            String[] parts = command.split(" ", 3);
+            int code = Integer.parseInt(parts[1]);
+            if (parts.length > 2) {
+                sink.ingestLogs(List.of(new LogRecord(clock.instant(), task.deploymentId(), id, "stdout", parts[2])));
+            }
+            log.accept(task.name() + " exited with code " + code);
+            return code == 0 ? new TaskResult.Succeeded(Duration.ZERO)
+                    : new TaskResult.Failed(task.name() + " exited with code " + code);
+        }
+        log.accept(task.name() + " exited with code 0");
+        return new TaskResult.Succeeded(Duration.ZERO);
+    }
+
+    /** Every task run so far, oldest first. */
+    public List<TaskSpec> tasks() {
+        return List.copyOf(tasks);
     }
 
     @Override
@@ -177,6 +229,11 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     /** The environment the instance was started with, as a real driver would hand it to the process. */
     public Map<String, String> environmentOf(Instance instance) {
         return find(instance).spec.env();
+    }
+
+    /** The spec the instance was deployed with. */
+    public InstanceSpec specOf(Instance instance) {
+        return find(instance).spec;
     }
 
     /** What {@link #stats} reports for a live instance from now on. */
@@ -262,7 +319,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
         }
     }
 
-    private enum Kind { SERVE, UNHEALTHY, CRASH, UNKNOWN }
+    private enum Kind { SERVE, UNHEALTHY, CRASH, WORKER, UNKNOWN }
 
     private record Behaviour(Kind kind, String body) {
         static Behaviour of(String command) {
@@ -275,6 +332,9 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
             }
             if (trimmed.equals(CRASH)) {
                 return new Behaviour(Kind.CRASH, "");
+            }
+            if (trimmed.equals(WORKER)) {
+                return new Behaviour(Kind.WORKER, "");
             }
             return new Behaviour(Kind.UNKNOWN, "ok");
         }

@@ -12,6 +12,8 @@ import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
 import io.helixstack.plugin.api.Readiness;
 import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.plugin.api.TaskResult;
+import io.helixstack.plugin.api.TaskSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +52,15 @@ public abstract class RuntimeDriverContract {
 
     /** An app that runs and answers every GET with 500; its health check gives up after {@code healthTimeout}. */
     protected abstract InstanceSpec unhealthyApp(Duration healthTimeout);
+
+    /** A worker: keeps running until stopped, listens on nothing, health {@code HealthCheck.processUp(settle)}. */
+    protected abstract InstanceSpec workerApp(Duration settle);
+
+    /**
+     * A task that prints {@code line} and exits with {@code exitCode}, or with {@code exitCode} negative keeps running
+     * until it is killed; timeout {@code timeout}.
+     */
+    protected abstract TaskSpec task(String line, int exitCode, Duration timeout);
 
     /** The health timeout given to {@link #unhealthyApp}: short, so the suite stays fast. */
     protected Duration unhealthyTimeout() {
@@ -250,6 +261,60 @@ public abstract class RuntimeDriverContract {
         assertThat(driver.stats(instance)).isEmpty();
         assertThat(driver.stats(new Instance("never-deployed", instance.deploymentId(), instance.app(), instance.service(),
                 instance.endpoint()))).isEmpty();
+    }
+
+    @Test
+    void aWorkerIsReadyOnceItHasStayedUpForItsSettleTime() {
+        Duration settle = Duration.ofMillis(800);
+        InstanceSpec spec = workerApp(settle);
+        driver.prepare(spec.artifact());
+
+        Instance worker = driver.deploy(spec);
+        long started = System.nanoTime();
+        Readiness readiness = driver.awaitReady(worker);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(readiness).isEqualTo(new Readiness.Ready());
+        assertThat(took).as("a worker is not called ready before it has run for its settle time").isGreaterThanOrEqualTo(settle);
+        assertThat(driver.status(worker)).isEqualTo(InstanceStatus.RUNNING);
+        driver.cleanup(worker, Duration.ofSeconds(5));
+        assertThat(driver.status(worker)).isEqualTo(InstanceStatus.STOPPED);
+    }
+
+    @Test
+    void aTaskThatExitsZeroSucceedsAndItsOutputReachesTheSink() {
+        TaskSpec task = task("migrated 3 tables", 0, Duration.ofSeconds(30));
+        driver.prepare(task.artifact());
+
+        TaskResult result = driver.run(task);
+
+        assertThat(result).isInstanceOf(TaskResult.Succeeded.class);
+        await().atMost(SLACK).untilAsserted(() -> assertThat(sink.records())
+                .anySatisfy(r -> {
+                    assertThat(r.deploymentId()).isEqualTo(task.deploymentId());
+                    assertThat(r.line()).contains("migrated 3 tables");
+                }));
+    }
+
+    @Test
+    void aTaskThatExitsNonZeroFailsNamingItsExitCode() {
+        TaskResult result = driver.run(task("migration failed", 3, Duration.ofSeconds(30)));
+
+        assertThat(result).isInstanceOf(TaskResult.Failed.class);
+        assertThat(((TaskResult.Failed) result).reason()).contains("code 3");
+    }
+
+    @Test
+    void aTaskThatRunsPastItsTimeoutIsKilledAndFails() {
+        Duration timeout = Duration.ofSeconds(1);
+        long started = System.nanoTime();
+
+        TaskResult result = driver.run(task("stuck", -1, timeout));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(result).isInstanceOf(TaskResult.Failed.class);
+        assertThat(((TaskResult.Failed) result).reason()).contains("killed");
+        assertThat(took).isGreaterThanOrEqualTo(timeout).isLessThan(timeout.plus(SLACK));
     }
 
     @Test

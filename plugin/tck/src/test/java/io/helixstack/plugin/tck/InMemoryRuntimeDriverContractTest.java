@@ -12,7 +12,9 @@ import io.helixstack.plugin.api.InstanceSpec;
 import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.ObservabilitySink;
 import io.helixstack.plugin.api.Readiness;
+import io.helixstack.plugin.api.Resources;
 import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.plugin.api.TaskSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,18 @@ class InMemoryRuntimeDriverContractTest extends RuntimeDriverContract {
     @Override
     protected InstanceSpec unhealthyApp(Duration healthTimeout) {
         return spec(InMemoryRuntimeDriver.UNHEALTHY, new HealthCheck("/", healthTimeout));
+    }
+
+    @Override
+    protected InstanceSpec workerApp(Duration settle) {
+        return spec(InMemoryRuntimeDriver.WORKER, HealthCheck.processUp(settle));
+    }
+
+    @Override
+    protected TaskSpec task(String line, int exitCode, Duration timeout) {
+        String command = exitCode < 0 ? InMemoryRuntimeDriver.TASK_HANG : InMemoryRuntimeDriver.TASK + " " + exitCode + " " + line;
+        return new TaskSpec(UUID.randomUUID(), "fake-app", "release", spec(command, HealthCheck.defaults()).artifact(), command,
+                Map.of(), timeout, Resources.NONE);
     }
 
     @Test

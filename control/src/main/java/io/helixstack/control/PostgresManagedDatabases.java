@@ -1,0 +1,140 @@
+package io.helixstack.control;
+
+import io.helixstack.domain.Deployment;
+import io.helixstack.manifest.DatabaseCredentials;
+import io.helixstack.manifest.DatabaseEndpoint;
+import io.helixstack.manifest.DatabaseSpec;
+import io.helixstack.store.PostgresCluster;
+import io.helixstack.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Managed databases in a {@link PostgresCluster}: per application, environment and manifest database one database and
+ * its own role ({@code helix_<app>_<db>} for production, {@code …_pr<n>} or {@code …_br_<branch>} for previews), so a
+ * preview's code never holds production's credentials. Passwords are derived from the platform key, never stored.
+ */
+public final class PostgresManagedDatabases implements ManagedDatabases {
+    private static final Logger log = LoggerFactory.getLogger(PostgresManagedDatabases.class);
+
+    /** What every database name starts with. */
+    public static final String PREFIX = "helix_";
+
+    private final PostgresCluster cluster;
+    private final Store store;
+    private final PlatformLog platformLog;
+    private final String prefix;
+
+    public PostgresManagedDatabases(PostgresCluster cluster, Store store, PlatformLog platformLog) {
+        this(cluster, store, platformLog, PREFIX);
+    }
+
+    /** @param prefix what database names start with: lets tests share one cluster without meeting each other's databases */
+    PostgresManagedDatabases(PostgresCluster cluster, Store store, PlatformLog platformLog, String prefix) {
+        this.prefix = prefix;
+        this.cluster = cluster;
+        this.store = store;
+        this.platformLog = platformLog;
+    }
+
+    @Override
+    public Map<String, DatabaseEndpoint> provision(Deployment d, List<DatabaseSpec> databases) {
+        Map<String, DatabaseEndpoint> endpoints = new LinkedHashMap<>();
+        for (DatabaseSpec spec : databases) {
+            if (spec.type() != DatabaseSpec.Type.POSTGRESQL) {
+                throw new ProvisionException("databases." + spec.name() + ": type " + spec.type().manifestName()
+                        + " is not managed here (expected: postgresql)");
+            }
+            String name = databaseName(prefix, d.app(), spec.name(), d.environment());
+            String password = password(name);
+            try {
+                boolean created = !cluster.exists(name);
+                cluster.ensureDatabase(name, password);
+                store.managedDatabases().recorded(d.applicationId(), d.environment(), spec.name(), name);
+                if (created) {
+                    platformLog.note(d.applicationId(), d.id(), "Created database " + spec.name() + " (" + name + ")");
+                    if (!Deployment.PRODUCTION.equals(d.environment()) && spec.preview() == DatabaseSpec.PreviewData.SCHEMA) {
+                        copyProductionSchema(d, spec, name, password);
+                    }
+                }
+            } catch (ProvisionException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ProvisionException("database " + spec.name() + ": " + e.getMessage(), e);
+            }
+            endpoints.put(spec.name(), new DatabaseEndpoint(DatabaseSpec.Type.POSTGRESQL, cluster.host(), cluster.port(),
+                    DatabaseCredentials.forPostgresql(name, password, name)));
+        }
+        return endpoints;
+    }
+
+    private void copyProductionSchema(Deployment d, DatabaseSpec spec, String name, String password) {
+        String production = databaseName(prefix, d.app(), spec.name(), Deployment.PRODUCTION);
+        if (!cluster.exists(production)) {
+            platformLog.note(d.applicationId(), d.id(), "Database " + spec.name() + " starts empty: production has none yet");
+            return;
+        }
+        try {
+            cluster.copySchema(production, name, password);
+            platformLog.note(d.applicationId(), d.id(), "Copied production's schema of " + spec.name() + " (no rows)");
+        } catch (RuntimeException e) {
+            // Half a schema is worse than none: drop it, so the next deployment of the preview tries again from scratch.
+            cluster.drop(name);
+            store.managedDatabases().forget(name);
+            throw new ProvisionException("database " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void dropEnvironment(UUID applicationId, String environment) {
+        if (Deployment.PRODUCTION.equals(environment)) {
+            return;
+        }
+        for (var db : store.managedDatabases().of(applicationId, environment)) {
+            cluster.drop(db.databaseName());
+            store.managedDatabases().forget(db.databaseName());
+            log.atInfo().addKeyValue("database", db.databaseName()).addKeyValue("environment", environment).log("Dropped a preview's database");
+        }
+    }
+
+    /** {@code helix_<app>_<db>[_pr<n>|_br_<branch>]}, in PostgreSQL's identifier rules; a hash keeps long ones unique. */
+    static String databaseName(String prefix, String app, String database, String environment) {
+        String suffix;
+        if (Deployment.PRODUCTION.equals(environment)) {
+            suffix = "";
+        } else if (Deployment.pullRequestOf(environment) > 0) {
+            suffix = "_pr" + Deployment.pullRequestOf(environment);
+        } else if (Deployment.branchOf(environment) != null) {
+            suffix = "_br_" + Deployment.branchOf(environment);
+        } else {
+            suffix = "_" + environment;
+        }
+        String name = (prefix + app + "_" + database + suffix).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (name.length() <= 63) {
+            return name;
+        }
+        String hash = sha256(name).substring(0, 10);
+        return name.substring(0, 52) + "_" + hash;
+    }
+
+    private String password(String databaseName) {
+        return HexFormat.of().formatHex(store.derive("managed-db:" + databaseName)).substring(0, 40);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
