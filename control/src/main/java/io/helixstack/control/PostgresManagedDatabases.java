@@ -29,19 +29,20 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
     /** What every database name starts with. */
     public static final String PREFIX = "helix_";
 
-    private final PostgresCluster cluster;
+    private final java.util.function.Supplier<PostgresCluster> clusters;
     private final Store store;
     private final PlatformLog platformLog;
     private final String prefix;
 
-    public PostgresManagedDatabases(PostgresCluster cluster, Store store, PlatformLog platformLog) {
+    /** @param cluster called when a database is first needed: an embedded cluster starts only once an app asks for one */
+    public PostgresManagedDatabases(java.util.function.Supplier<PostgresCluster> cluster, Store store, PlatformLog platformLog) {
         this(cluster, store, platformLog, PREFIX);
     }
 
     /** @param prefix what database names start with: lets tests share one cluster without meeting each other's databases */
-    PostgresManagedDatabases(PostgresCluster cluster, Store store, PlatformLog platformLog, String prefix) {
+    PostgresManagedDatabases(java.util.function.Supplier<PostgresCluster> cluster, Store store, PlatformLog platformLog, String prefix) {
         this.prefix = prefix;
-        this.cluster = cluster;
+        this.clusters = cluster;
         this.store = store;
         this.platformLog = platformLog;
     }
@@ -56,14 +57,16 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
             }
             String name = databaseName(prefix, d.app(), spec.name(), d.environment());
             String password = password(name);
+            PostgresCluster cluster;
             try {
+                cluster = clusters.get();
                 boolean created = !cluster.exists(name);
                 cluster.ensureDatabase(name, password);
                 store.managedDatabases().recorded(d.applicationId(), d.environment(), spec.name(), name);
                 if (created) {
                     platformLog.note(d.applicationId(), d.id(), "Created database " + spec.name() + " (" + name + ")");
                     if (!Deployment.PRODUCTION.equals(d.environment()) && spec.preview() == DatabaseSpec.PreviewData.SCHEMA) {
-                        copyProductionSchema(d, spec, name, password);
+                        copyProductionSchema(cluster, d, spec, name, password);
                     }
                 }
             } catch (ProvisionException e) {
@@ -77,7 +80,7 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
         return endpoints;
     }
 
-    private void copyProductionSchema(Deployment d, DatabaseSpec spec, String name, String password) {
+    private void copyProductionSchema(PostgresCluster cluster, Deployment d, DatabaseSpec spec, String name, String password) {
         String production = databaseName(prefix, d.app(), spec.name(), Deployment.PRODUCTION);
         if (!cluster.exists(production)) {
             platformLog.note(d.applicationId(), d.id(), "Database " + spec.name() + " starts empty: production has none yet");
@@ -100,7 +103,7 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
             return;
         }
         for (var db : store.managedDatabases().of(applicationId, environment)) {
-            cluster.drop(db.databaseName());
+            clusters.get().drop(db.databaseName());
             store.managedDatabases().forget(db.databaseName());
             log.atInfo().addKeyValue("database", db.databaseName()).addKeyValue("environment", environment).log("Dropped a preview's database");
         }

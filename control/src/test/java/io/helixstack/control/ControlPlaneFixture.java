@@ -55,7 +55,7 @@ final class ControlPlaneFixture implements AutoCloseable {
         cluster = testDb.embedded() ? io.helixstack.store.PostgresCluster.embedded(tmp.resolve("managed-postgres/data"))
                 : io.helixstack.store.PostgresCluster.external("postgresql://postgres@127.0.0.1:5432/postgres");
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC(),
-                new PostgresManagedDatabases(cluster, store, logs, dbPrefix));
+                new PostgresManagedDatabases(() -> cluster, store, logs, dbPrefix));
         sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
         api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
                 new ControlPlane.Options(sampler, tmp.resolve("git"), null));

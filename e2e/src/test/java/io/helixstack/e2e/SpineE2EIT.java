@@ -107,6 +107,23 @@ class SpineE2EIT {
     }
 
     @Test
+    @Order(2)
+    void aHelixYamlAppRunsItsWebInstancesAndWorkerOnOneManagedDatabase() throws Exception {
+        deploy(HelixProcesses.ROOT.resolve("examples/notes-worker"), "notes");
+
+        // The worker writes rows, the web instances read them: both reach the same database.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(get("notes").body()).path("ticks").asInt())
+                .isGreaterThan(2));
+        java.util.Set<String> servedBy = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            servedBy.add(JSON.readTree(get("notes").body()).get("servedBy").asText());
+        }
+        assertThat(servedBy).as("two web instances behind the proxy").hasSize(2);
+        String logs = HelixProcesses.cli(home, Duration.ofMinutes(1), "logs", "--app", "notes", "--lines", "500").out();
+        assertThat(logs).contains("release: table ticks ready", "Created database db", "limits: cpu 0.25, memory 64 MB");
+    }
+
+    @Test
     @Order(3)
     void deployingV2UnderLoadFailsNoRequestAndSwitchesTheBody() throws Exception {
         Path v2 = HelixProcesses.copyExample("hello-node", tmp.resolve("v2"));

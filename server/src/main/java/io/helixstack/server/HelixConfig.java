@@ -30,13 +30,18 @@ import java.util.Objects;
  * @param proxyMetrics record per-deployment request metrics in the proxy ({@code HELIX_PROXY_METRICS=off} disables)
  * @param tls          {@code HELIX_TLS_CERT} and {@code HELIX_TLS_KEY} (PEM files, both or neither): the API and git over
  *                     HTTPS; null serves HTTP
+ * @param managedPostgres where manifests' postgresql databases live ({@code HELIX_MANAGED_POSTGRES}): {@code embedded} (the
+ *                        default: a server of its own under HELIX_HOME/managed-postgres, started on first use), an
+ *                        administrator's {@code postgresql://} URL of an existing server, or {@code off}
  * @param sshPort      port of the git-over-SSH server ({@code HELIX_SSH_PORT}, default 2222; 0 picks a free one;
  *                     {@code off} runs none, which is kept as -1)
  */
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
                           boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics, int sshPort,
-                          ControlPlane.Tls tls) {
+                          ControlPlane.Tls tls, String managedPostgres) {
+    public static final String MANAGED_POSTGRES_EMBEDDED = "embedded";
+    public static final String MANAGED_POSTGRES_OFF = "off";
     public static final int DEFAULT_API_PORT = 4000;
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_SSH_PORT = 2222;
@@ -67,7 +72,28 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 url(env, "HELIX_OTLP_ENDPOINT"),
                 !"off".equalsIgnoreCase(env.getOrDefault("HELIX_PROXY_METRICS", "on")),
                 "off".equalsIgnoreCase(env.getOrDefault("HELIX_SSH_PORT", "")) ? -1 : port(env, "HELIX_SSH_PORT", DEFAULT_SSH_PORT),
-                tls(env));
+                tls(env),
+                managedPostgres(env.getOrDefault("HELIX_MANAGED_POSTGRES", MANAGED_POSTGRES_EMBEDDED).strip()));
+    }
+
+    private static String managedPostgres(String value) {
+        if (value.equalsIgnoreCase(MANAGED_POSTGRES_EMBEDDED) || value.isEmpty()) {
+            return MANAGED_POSTGRES_EMBEDDED;
+        }
+        if (value.equalsIgnoreCase(MANAGED_POSTGRES_OFF)) {
+            return MANAGED_POSTGRES_OFF;
+        }
+        if (value.startsWith("postgresql://") || value.startsWith("postgres://")) {
+            try {
+                if (java.net.URI.create(value).getHost() != null) {
+                    return value;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+        }
+        throw new ConfigException("HELIX_MANAGED_POSTGRES: \"" + value.replaceAll("//([^:/@]+):[^@]*@", "//$1:***@")
+                + "\" (expected: embedded, off, or postgresql://admin:password@host:5432/postgres)");
     }
 
     private static ControlPlane.Tls tls(Map<String, String> env) {

@@ -6,6 +6,8 @@ import io.helixstack.control.ControlPlane;
 import io.helixstack.bus.PostgresEventBus;
 import io.helixstack.control.DeployNotifier;
 import io.helixstack.control.DeploymentOrchestrator;
+import io.helixstack.control.ManagedDatabases;
+import io.helixstack.control.PostgresManagedDatabases;
 import io.helixstack.control.ForgeStatusReporter;
 import io.helixstack.control.GitSshServer;
 import io.helixstack.control.MetricsSampler;
@@ -65,6 +67,12 @@ public final class HelixServer implements AutoCloseable {
             StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp(), otlp);
             toClose.push(logs);
             LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), clock);
+            // Apps' databases: closed after the runtime (pushed before it), so instances stop before their database does.
+            ManagedPostgres managed = HelixConfig.MANAGED_POSTGRES_OFF.equals(config.managedPostgres()) ? null
+                    : new ManagedPostgres(config.managedPostgres(), config.home().resolve("managed-postgres/data"));
+            if (managed != null) {
+                toClose.push(managed);
+            }
             ProcessRuntimeDriver runtime = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
             toClose.push(runtime::close);
 
@@ -80,7 +88,9 @@ public final class HelixServer implements AutoCloseable {
 
             ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
                     ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
-            DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock);
+            ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
+            DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock,
+                    databases);
             toClose.push(orchestrator);
             // Commit statuses back to the forge a webhook came from.
             toClose.push(new ForgeStatusReporter(store, control, List.of(

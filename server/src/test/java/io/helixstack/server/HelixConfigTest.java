@@ -72,4 +72,16 @@ class HelixConfigTest {
         assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_TLS_CERT", cert.toString(), "HELIX_TLS_KEY", "/nope.pem")))
                 .hasMessageContaining("not a readable file");
     }
+
+    @Test
+    void managedPostgresIsEmbeddedByDefaultOffOrAnAdminUrl() {
+        assertThat(HelixConfig.fromEnv(Map.of()).managedPostgres()).isEqualTo("embedded");
+        assertThat(HelixConfig.fromEnv(Map.of("HELIX_MANAGED_POSTGRES", "OFF")).managedPostgres()).isEqualTo("off");
+        assertThat(HelixConfig.fromEnv(Map.of("HELIX_MANAGED_POSTGRES", "postgresql://admin:pw@db:5432/postgres")).managedPostgres())
+                .isEqualTo("postgresql://admin:pw@db:5432/postgres");
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_MANAGED_POSTGRES", "mysql://root:hunter2@db/x")))
+                .hasMessageContaining("HELIX_MANAGED_POSTGRES: \"mysql://root:***@db/x\"")
+                .hasMessageContaining("expected: embedded, off, or postgresql://")
+                .hasMessageNotContaining("hunter2");
+    }
 }
