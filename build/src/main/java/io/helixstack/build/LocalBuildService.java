@@ -60,6 +60,14 @@ public final class LocalBuildService implements BuildService {
     private final UploadStore uploads;
     private final ArtifactStore artifacts;
     private final Map<String, ReentrantLock> appLocks = new ConcurrentHashMap<>();
+    /** Builds at once across all apps; a build beyond them waits its turn (fair: first come, first built). */
+    private final java.util.concurrent.Semaphore slots;
+    private final int concurrency;
+
+    /** Half the cores, at least one: builds never take every core from the running apps. */
+    public static int defaultConcurrency() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
 
     /** The default build plane: {@link #defaultBuildpacks}, commands through {@link ProcessCommandRunner}. */
     public LocalBuildService(Path root, Clock clock) {
@@ -72,6 +80,17 @@ public final class LocalBuildService implements BuildService {
      * @param runners    makes the command runner of one build, writing to that build's log
      */
     public LocalBuildService(Path root, List<Buildpack> buildpacks, Function<BuildLog, CommandRunner> runners, Clock clock) {
+        this(root, buildpacks, runners, clock, defaultConcurrency());
+    }
+
+    /** @param concurrency how many builds run at once; later ones queue */
+    public LocalBuildService(Path root, List<Buildpack> buildpacks, Function<BuildLog, CommandRunner> runners, Clock clock,
+                             int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("build concurrency: " + concurrency + " (expected: at least 1)");
+        }
+        this.concurrency = concurrency;
+        this.slots = new java.util.concurrent.Semaphore(concurrency, true);
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath();
         this.detector = new Detector(buildpacks);
         this.runners = Objects.requireNonNull(runners, "runners");
@@ -136,6 +155,24 @@ public final class LocalBuildService implements BuildService {
         }
         LOG.atInfo().addKeyValue("build", request.buildId()).addKeyValue("app", request.app())
                 .addKeyValue("source", redacted(request.source())).log("Building");
+        if (!slots.tryAcquire()) {
+            request.log().line("-----> Waiting for a build slot (" + concurrency + " build" + (concurrency == 1 ? "" : "s")
+                    + " at a time; running apps keep their CPU)");
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail(request, "build cancelled while waiting for a build slot");
+            }
+        }
+        try {
+            return buildInSlot(request);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private BuildOutcome buildInSlot(BuildRequest request) {
         ReentrantLock lock = appLocks.computeIfAbsent(request.app(), app -> new ReentrantLock());
         lock.lock();
         Path work = null;

@@ -222,4 +222,61 @@ class LocalBuildServiceTest {
         assertThat(build(service, "../evil", new Source.Upload("sha256:" + "a".repeat(64))))
                 .isInstanceOfSatisfying(BuildOutcome.Failed.class, f -> assertThat(f.reason()).startsWith("app: \"../evil\""));
     }
+
+    @Test
+    void buildsBeyondTheConcurrencyWaitForASlotAndSayWhy() throws Exception {
+        java.util.concurrent.CountDownLatch firstCompiling = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        io.helixstack.plugin.tck.FakeBuildpack fake = new io.helixstack.plugin.tck.FakeBuildpack();
+        io.helixstack.plugin.api.Buildpack blocking = new io.helixstack.plugin.api.Buildpack() {
+            @Override
+            public String name() {
+                return "blocking";
+            }
+
+            @Override
+            public io.helixstack.plugin.api.Detection detect(Path appDir) {
+                return fake.detect(appDir);
+            }
+
+            @Override
+            public io.helixstack.plugin.api.Release release(io.helixstack.plugin.api.BuildContext ctx) {
+                return fake.release(ctx);
+            }
+
+            @Override
+            public io.helixstack.plugin.api.StepResult compile(io.helixstack.plugin.api.BuildContext ctx) {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                firstCompiling.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+                return fake.compile(ctx);
+            }
+        };
+        LocalBuildService service = new LocalBuildService(root, List.of(blocking), ProcessCommandRunner::new, clock, 1);
+        Source first = upload(service, Tarballs.of(Tarballs.write(tmp.resolve("one"), io.helixstack.plugin.tck.FakeBuildpack.MARKER, "one")));
+        Source second = upload(service, Tarballs.of(Tarballs.write(tmp.resolve("two"), io.helixstack.plugin.tck.FakeBuildpack.MARKER, "two")));
+        List<String> secondLog = new CopyOnWriteArrayList<>();
+
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var a = executor.submit(() -> service.build(new BuildRequest(UUID.randomUUID(), "app-a", first, Map.of(), log::add)));
+            firstCompiling.await();
+            var b = executor.submit(() -> service.build(new BuildRequest(UUID.randomUUID(), "app-b", second, Map.of(), secondLog::add)));
+            org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(secondLog).anySatisfy(l ->
+                    assertThat(l).startsWith("-----> Waiting for a build slot (1 build at a time")));
+            release.countDown();
+
+            assertThat(a.get()).isInstanceOf(BuildOutcome.Succeeded.class);
+            assertThat(b.get()).isInstanceOf(BuildOutcome.Succeeded.class);
+        }
+        assertThat(most.get()).as("builds compiling at once").isEqualTo(1);
+        assertThatThrownBy(() -> new LocalBuildService(root, List.of(blocking), ProcessCommandRunner::new, clock, 0))
+                .hasMessageContaining("expected: at least 1");
+    }
 }

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param proxyMetrics record per-deployment request metrics in the proxy ({@code HELIX_PROXY_METRICS=off} disables)
  * @param tls          {@code HELIX_TLS_CERT} and {@code HELIX_TLS_KEY} (PEM files, both or neither): the API and git over
  *                     HTTPS; null serves HTTP
+ * @param buildConcurrency how many builds run at once ({@code HELIX_BUILD_CONCURRENCY}, default half the cores, at least
+ *                         one); later builds wait, so builds never take every core from the running apps
  * @param managedPostgres where manifests' postgresql databases live ({@code HELIX_MANAGED_POSTGRES}): {@code embedded} (the
  *                        default: a server of its own under HELIX_HOME/managed-postgres, started on first use), an
  *                        administrator's {@code postgresql://} URL of an existing server, or {@code off}
@@ -39,7 +41,7 @@ import java.util.Objects;
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
                           boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics, int sshPort,
-                          ControlPlane.Tls tls, String managedPostgres) {
+                          ControlPlane.Tls tls, String managedPostgres, int buildConcurrency) {
     public static final String MANAGED_POSTGRES_EMBEDDED = "embedded";
     public static final String MANAGED_POSTGRES_OFF = "off";
     public static final int DEFAULT_API_PORT = 4000;
@@ -73,7 +75,23 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 !"off".equalsIgnoreCase(env.getOrDefault("HELIX_PROXY_METRICS", "on")),
                 "off".equalsIgnoreCase(env.getOrDefault("HELIX_SSH_PORT", "")) ? -1 : port(env, "HELIX_SSH_PORT", DEFAULT_SSH_PORT),
                 tls(env),
-                managedPostgres(env.getOrDefault("HELIX_MANAGED_POSTGRES", MANAGED_POSTGRES_EMBEDDED).strip()));
+                managedPostgres(env.getOrDefault("HELIX_MANAGED_POSTGRES", MANAGED_POSTGRES_EMBEDDED).strip()),
+                buildConcurrency(env.get("HELIX_BUILD_CONCURRENCY")));
+    }
+
+    private static int buildConcurrency(String value) {
+        if (value == null || value.isBlank()) {
+            return io.helixstack.build.LocalBuildService.defaultConcurrency();
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("HELIX_BUILD_CONCURRENCY: \"" + value + "\" (expected: a whole number from 1 to 64)");
     }
 
     private static String managedPostgres(String value) {

@@ -66,7 +66,8 @@ public final class HelixServer implements AutoCloseable {
             OtlpSink otlp = config.otlpEndpoint() == null ? null : new OtlpSink(config.otlpEndpoint());
             StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp(), otlp);
             toClose.push(logs);
-            LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), clock);
+            LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), LocalBuildService.defaultBuildpacks(clock),
+                    io.helixstack.build.ProcessCommandRunner::new, clock, config.buildConcurrency());
             // Apps' databases: closed after the runtime (pushed before it), so instances stop before their database does.
             ManagedPostgres managed = HelixConfig.MANAGED_POSTGRES_OFF.equals(config.managedPostgres()) ? null
                     : new ManagedPostgres(config.managedPostgres(), config.home().resolve("managed-postgres/data"));

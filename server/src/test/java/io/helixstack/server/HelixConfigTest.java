@@ -84,4 +84,14 @@ class HelixConfigTest {
                 .hasMessageContaining("expected: embedded, off, or postgresql://")
                 .hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void buildConcurrencyIsAWholeNumberOfBuildsAtOnce() {
+        assertThat(HelixConfig.fromEnv(Map.of()).buildConcurrency()).isGreaterThanOrEqualTo(1);
+        assertThat(HelixConfig.fromEnv(Map.of("HELIX_BUILD_CONCURRENCY", "3")).buildConcurrency()).isEqualTo(3);
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_BUILD_CONCURRENCY", "0")))
+                .hasMessage("HELIX_BUILD_CONCURRENCY: \"0\" (expected: a whole number from 1 to 64)");
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_BUILD_CONCURRENCY", "many")))
+                .hasMessageContaining("expected: a whole number");
+    }
 }
