@@ -105,8 +105,13 @@ final class InstanceLauncher {
             for (ProcessPlan.Service service : plan.services()) {
                 HealthCheck health = service.http() ? new HealthCheck(service.healthPath(), config.healthTimeout())
                         : HealthCheck.processUp(WORKER_SETTLE);
-                InstanceSpec spec = new InstanceSpec(d.id(), d.app(), service.name(), artifact, service.command(),
-                        envOf(d, artifact, plan, service, endpoints, appEnv), health, service.resources());
+                Map<String, String> env = envOf(d, artifact, plan, service, endpoints, appEnv);
+                if (service.http()) {
+                    String host = config.environmentHost(d.app(), d.environment());
+                    env.put(InstanceSpec.ROUTE_HOST, service == plan.httpServices().getFirst() ? host : service.name() + "--" + host);
+                }
+                InstanceSpec spec = new InstanceSpec(d.id(), d.app(), service.name(), artifact, service.command(), env, health,
+                        service.resources());
                 for (int i = 0; i < service.instances(); i++) {
                     Instance instance = runtime.deploy(spec);
                     started.add(instance);
@@ -148,6 +153,7 @@ final class InstanceLauncher {
         env.put("HELIX_APP", d.app());
         env.put("HELIX_DEPLOYMENT", d.label());
         env.put("HELIX_SERVICE", service.name());
+        env.put(InstanceSpec.ENVIRONMENT, d.environment());
         return env;
     }
 

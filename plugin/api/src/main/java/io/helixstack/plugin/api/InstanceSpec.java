@@ -18,6 +18,14 @@ import java.util.UUID;
  */
 public record InstanceSpec(UUID deploymentId, String app, String service, Artifact artifact, String command,
                            Map<String, String> env, HealthCheck health, Resources resources) {
+    /** The env variable naming the deployment's environment ({@code production}, {@code preview/7}, {@code branch/x}). */
+    public static final String ENVIRONMENT = "HELIX_ENVIRONMENT";
+    /**
+     * The env variable holding the public host this service answers on, for targets that route themselves (a Kubernetes
+     * Ingress); absent for workers.
+     */
+    public static final String ROUTE_HOST = "HELIX_ROUTE_HOST";
+
     public InstanceSpec {
         Objects.requireNonNull(deploymentId, "deploymentId");
         Objects.requireNonNull(app, "app");
