@@ -1,4 +1,4 @@
-package io.helixstack.kubernetes;
+package io.helixstack.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.helixstack.kubernetes;
+package io.helixstack.runtime.kubernetes;
 
 import java.util.Objects;
 

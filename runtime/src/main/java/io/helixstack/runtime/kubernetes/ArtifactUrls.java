@@ -1,4 +1,4 @@
-package io.helixstack.kubernetes;
+package io.helixstack.runtime.kubernetes;
 
 import io.helixstack.plugin.api.Artifact;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.helixstack.kubernetes;
+package io.helixstack.runtime.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
