@@ -2,6 +2,10 @@ package io.helixstack.bus;
 
 import io.helixstack.domain.Event;
 import io.helixstack.domain.Event.BuildFailed;
+import io.helixstack.domain.Event.ClusterProvisionRequested;
+import io.helixstack.domain.Event.ClusterProvisionSucceeded;
+import io.helixstack.domain.Event.UpgradeCompleted;
+import io.helixstack.domain.Event.UpgradeFailed;
 import io.helixstack.domain.Event.BuildRequested;
 import io.helixstack.domain.Event.BuildSucceeded;
 import io.helixstack.domain.Event.DeployPromoted;
@@ -44,7 +48,11 @@ public record EventDispatcher(
         On<DeployPromoted> deployPromoted,
         On<DeploymentSucceeded> deploymentSucceeded,
         On<DeploymentFailed> deploymentFailed,
-        On<DeploymentRolledBack> deploymentRolledBack) implements EventHandler {
+        On<DeploymentRolledBack> deploymentRolledBack,
+        On<ClusterProvisionRequested> clusterProvisionRequested,
+        On<ClusterProvisionSucceeded> clusterProvisionSucceeded,
+        On<UpgradeCompleted> upgradeCompleted,
+        On<UpgradeFailed> upgradeFailed) implements EventHandler {
 
     /** The handler of one event type. */
     @FunctionalInterface
@@ -79,6 +87,10 @@ public record EventDispatcher(
         Objects.requireNonNull(deploymentSucceeded, "deploymentSucceeded");
         Objects.requireNonNull(deploymentFailed, "deploymentFailed");
         Objects.requireNonNull(deploymentRolledBack, "deploymentRolledBack");
+        Objects.requireNonNull(clusterProvisionRequested, "clusterProvisionRequested");
+        Objects.requireNonNull(clusterProvisionSucceeded, "clusterProvisionSucceeded");
+        Objects.requireNonNull(upgradeCompleted, "upgradeCompleted");
+        Objects.requireNonNull(upgradeFailed, "upgradeFailed");
     }
 
     @Override
@@ -96,6 +108,10 @@ public record EventDispatcher(
             case DeploymentSucceeded e -> deploymentSucceeded.handle(e, delivery);
             case DeploymentFailed e -> deploymentFailed.handle(e, delivery);
             case DeploymentRolledBack e -> deploymentRolledBack.handle(e, delivery);
+            case ClusterProvisionRequested e -> clusterProvisionRequested.handle(e, delivery);
+            case ClusterProvisionSucceeded e -> clusterProvisionSucceeded.handle(e, delivery);
+            case UpgradeCompleted e -> upgradeCompleted.handle(e, delivery);
+            case UpgradeFailed e -> upgradeFailed.handle(e, delivery);
         }
     }
 
@@ -122,6 +138,10 @@ public record EventDispatcher(
         all.put(DeploymentSucceeded.class, deploymentSucceeded);
         all.put(DeploymentFailed.class, deploymentFailed);
         all.put(DeploymentRolledBack.class, deploymentRolledBack);
+        all.put(ClusterProvisionRequested.class, clusterProvisionRequested);
+        all.put(ClusterProvisionSucceeded.class, clusterProvisionSucceeded);
+        all.put(UpgradeCompleted.class, upgradeCompleted);
+        all.put(UpgradeFailed.class, upgradeFailed);
         return all;
     }
 }

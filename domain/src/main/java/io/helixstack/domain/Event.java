@@ -28,6 +28,10 @@ public sealed interface Event {
             case DeploymentSucceeded e -> "deployment.succeeded";
             case DeploymentFailed e -> "deployment.failed";
             case DeploymentRolledBack e -> "deployment.rolled_back";
+            case ClusterProvisionRequested e -> "cluster.provision.requested";
+            case ClusterProvisionSucceeded e -> "cluster.provision.succeeded";
+            case UpgradeCompleted e -> "upgrade.completed";
+            case UpgradeFailed e -> "upgrade.failed";
         };
     }
 
@@ -81,5 +85,25 @@ public sealed interface Event {
 
     /** An earlier deployment was promoted again; {@code from} is the one that was live. */
     record DeploymentRolledBack(UUID deploymentId, UUID from, String app, Instant at) implements Event {
+    }
+
+    /**
+     * An application is to move to a cluster ({@code POST /applications/{app}/upgrade}): its provider provisions or
+     * adopts one. {@code deploymentId} is the live production deployment that moves.
+     */
+    record ClusterProvisionRequested(UUID deploymentId, UUID upgradeId, String app, String provider, String region, Instant at)
+            implements Event {
+    }
+
+    /** The cluster of an upgrade exists and answers; the live deployment is being started there. */
+    record ClusterProvisionSucceeded(UUID deploymentId, UUID upgradeId, String app, String clusterId, Instant at) implements Event {
+    }
+
+    /** The application now runs on the cluster ({@code backend}, e.g. {@code k3s}); traffic moved once it was healthy. */
+    record UpgradeCompleted(UUID deploymentId, UUID upgradeId, String app, String backend, Instant at) implements Event {
+    }
+
+    /** The upgrade stopped; the application keeps running where it was. */
+    record UpgradeFailed(UUID deploymentId, UUID upgradeId, String app, String reason, Instant at) implements Event {
     }
 }

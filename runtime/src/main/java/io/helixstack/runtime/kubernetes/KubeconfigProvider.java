@@ -1,0 +1,144 @@
+package io.helixstack.runtime.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.helixstack.plugin.api.Cluster;
+import io.helixstack.plugin.api.ClusterRequest;
+import io.helixstack.plugin.api.Endpoint;
+import io.helixstack.plugin.api.ObservabilitySink;
+import io.helixstack.plugin.api.Provider;
+import io.helixstack.plugin.api.RuntimeDriver;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Adopts an existing Kubernetes or K3s cluster from a kubeconfig: nothing is created but the namespaces the apps run in,
+ * and {@link #destroy} removes exactly those. Settings: {@code kubeconfig} (the file's YAML, required) and {@code ingress}
+ * ({@code host:port} of the cluster's ingress controller, for the built-in proxy to forward the apps' hosts to).
+ */
+public final class KubeconfigProvider implements Provider {
+    public static final String NAME = "kubeconfig";
+    private static final String KUBECONFIG_EXPECTED = "the YAML of a kubeconfig file, e.g. the contents of ~/.kube/config or"
+            + " /etc/rancher/k3s/k3s.yaml";
+
+    private final KubernetesSettings settings;
+    private final ArtifactUrls artifactUrls;
+    private final Clock clock;
+
+    public KubeconfigProvider(KubernetesSettings settings, ArtifactUrls artifactUrls, Clock clock) {
+        this.settings = settings;
+        this.artifactUrls = artifactUrls;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, String> register(Map<String, String> given) {
+        String kubeconfig = given.get("kubeconfig");
+        if (kubeconfig == null || kubeconfig.isBlank()) {
+            throw new IllegalArgumentException("settings.kubeconfig: missing (expected: " + KUBECONFIG_EXPECTED + ")");
+        }
+        Config config = parse(kubeconfig);
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new IllegalArgumentException("settings.kubeconfig: names no API server (expected: " + KUBECONFIG_EXPECTED + ")");
+        }
+        Map<String, String> kept = new LinkedHashMap<>();
+        kept.put("kubeconfig", kubeconfig);
+        String ingress = given.get("ingress");
+        if (ingress != null && !ingress.isBlank()) {
+            endpoint(ingress);
+            kept.put("ingress", ingress.strip());
+        }
+        for (String key : given.keySet()) {
+            if (!key.equals("kubeconfig") && !key.equals("ingress")) {
+                throw new IllegalArgumentException("settings." + key + ": unknown (expected: kubeconfig and optionally ingress)");
+            }
+        }
+        return Map.copyOf(kept);
+    }
+
+    @Override
+    public Cluster provision(ClusterRequest request) {
+        Config config = parse(request.settings().get("kubeconfig"));
+        String backend = "kubernetes";
+        // Fail fast on an unreachable server: the default retries with backoff for a long time.
+        config.setRequestRetryBackoffLimit(0);
+        config.setConnectionTimeout(10_000);
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            client.namespaces().list();
+            try {
+                String version = client.getKubernetesVersion().getGitVersion();
+                backend = version != null && version.contains("k3s") ? "k3s" : "kubernetes";
+            } catch (KubernetesClientException | NullPointerException e) {
+                // a cluster that hides /version is still a cluster
+            }
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("the cluster at " + config.getMasterUrl() + " does not answer: " + e.getMessage(), e);
+        }
+        Optional<Endpoint> ingress = Optional.ofNullable(request.settings().get("ingress")).map(KubeconfigProvider::endpoint);
+        return new Cluster("kube-" + sha256(config.getMasterUrl() + "|" + config.getCurrentContext()).substring(0, 12), NAME, backend,
+                request.region(), ingress, request.settings());
+    }
+
+    @Override
+    public RuntimeDriver deploy(Cluster cluster, ObservabilitySink sink) {
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(parse(cluster.connection().get("kubeconfig"))).build();
+        return new KubernetesRuntimeDriver(client, settings, artifactUrls, sink, clock);
+    }
+
+    /** On an adopted cluster, HelixStack created only namespaces (labelled as its own): those go, with what runs in them. */
+    @Override
+    public void destroy(Cluster cluster) {
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(parse(cluster.connection().get("kubeconfig"))).build()) {
+            client.namespaces().withLabel(KubernetesRuntimeDriver.MANAGED_BY, "helixstack").delete();
+        }
+    }
+
+    private static Config parse(String kubeconfig) {
+        try {
+            Config config = Config.fromKubeconfig(kubeconfig);
+            if (config != null) {
+                return config;
+            }
+        } catch (RuntimeException e) {
+            // The parser's own words are about YAML and Jackson types, not about what the user should write: keep the first line.
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable");
+            throw new IllegalArgumentException("settings.kubeconfig: not a kubeconfig (" + why + ") (expected: "
+                    + KUBECONFIG_EXPECTED + ")", e);
+        }
+        throw new IllegalArgumentException("settings.kubeconfig: empty (expected: " + KUBECONFIG_EXPECTED + ")");
+    }
+
+    private static Endpoint endpoint(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try {
+            if (colon > 0) {
+                return new Endpoint(hostPort.substring(0, colon).strip(), Integer.parseInt(hostPort.substring(colon + 1).strip()));
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("settings.ingress: \"" + hostPort + "\" (expected: host:port of the cluster's ingress"
+                + " controller, e.g. 203.0.113.10:80)");
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
