@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /** The control plane's HTTP API on its own port: routes, token auth, problem+json errors, the OpenAPI document. */
@@ -46,8 +47,18 @@ public final class ControlPlane implements AutoCloseable {
      * @param gitRoot where applications' bare repositories live for {@code git push} over HTTP(S) ({@code /git/}); null
      *                serves no git endpoint
      * @param tls     a PEM certificate chain and private key: the API (and git) is then served over HTTPS; null for HTTP
+     * @param providers the infrastructure providers {@code POST /applications/{app}/upgrade} can move applications to, by name
      */
-    public record Options(MetricsSampler sampler, java.nio.file.Path gitRoot, Tls tls) {
+    public record Options(MetricsSampler sampler, java.nio.file.Path gitRoot, Tls tls,
+                          Map<String, io.helixstack.plugin.api.Provider> providers) {
+        public Options {
+            providers = providers == null ? Map.of() : Map.copyOf(providers);
+        }
+
+        public Options(MetricsSampler sampler, java.nio.file.Path gitRoot, Tls tls) {
+            this(sampler, gitRoot, tls, Map.of());
+        }
+
         public static Options none() {
             return new Options(null, null, null);
         }
@@ -91,6 +102,7 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new HooksApi(api))
                 .annotatedService(new SshKeysApi(api))
                 .annotatedService(new ExportApi(api, builds))
+                .annotatedService(new UpgradesApi(api, options.providers()))
                 .annotatedService(new RepositoryLinksApi(api)).annotatedService(new WebhooksApi(api))
                 .service("/openapi.json", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi))
                 .decorator(new TokenAuth(store.tokens()));

@@ -46,24 +46,32 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     private final Clock clock;
     private final InstanceLauncher launcher;
     private final ManagedDatabases databases;
+    private final RuntimeTargets targets;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deploy-", 0).factory());
     private final ReentrantLock switchLock = new ReentrantLock();
     private final ServingState serving = new ServingState();
 
     public DeploymentOrchestrator(Store store, BuildService builds, RuntimeDriver runtime, DeliveryProvider delivery,
                                   PlatformLog platformLog, ControlConfig config, Clock clock) {
-        this(store, builds, runtime, delivery, platformLog, config, clock, ManagedDatabases.NONE);
+        this(store, builds, new RuntimeTargets(runtime), delivery, platformLog, config, clock, ManagedDatabases.NONE);
     }
 
     public DeploymentOrchestrator(Store store, BuildService builds, RuntimeDriver runtime, DeliveryProvider delivery,
                                   PlatformLog platformLog, ControlConfig config, Clock clock, ManagedDatabases databases) {
+        this(store, builds, new RuntimeTargets(runtime), delivery, platformLog, config, clock, databases);
+    }
+
+    /** @param targets where each application's instances run (the local runtime unless it was upgraded to a cluster) */
+    public DeploymentOrchestrator(Store store, BuildService builds, RuntimeTargets targets, DeliveryProvider delivery,
+                                  PlatformLog platformLog, ControlConfig config, Clock clock, ManagedDatabases databases) {
+        this.targets = targets;
         this.databases = databases;
         this.store = store;
         this.builds = builds;
         this.delivery = delivery;
         this.config = config;
         this.clock = clock;
-        this.launcher = new InstanceLauncher(store, runtime, platformLog, config, databases);
+        this.launcher = new InstanceLauncher(store, targets, platformLog, config, databases);
     }
 
     /** Records a queued production deployment of {@code source} and starts building it in the background. */
@@ -379,6 +387,57 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             log.atError().setCause(e).addKeyValue("deployment", deploymentId).log("Deployment step failed unexpectedly");
             fail(deploymentId, "internal error: " + e);
         }
+    }
+
+    /**
+     * Moves an application's live production deployment onto {@code target} (an upgrade): the same artifact and
+     * configuration start there; only once every instance is ready does the route switch to it, under the switch lock,
+     * and the application's later deployments go there too. The instances it ran on before drain and stop afterwards.
+     *
+     * @return empty when traffic moved, else why not (the application keeps running where it was)
+     */
+    public Optional<String> moveTo(Application app, RuntimeTargets.Target target) {
+        Optional<UUID> liveId = store.applications().liveDeployment(app.id(), Deployment.PRODUCTION);
+        if (liveId.isEmpty()) {
+            return Optional.of("the application has no live production deployment");
+        }
+        Deployment live = store.deployments().find(liveId.get()).orElseThrow();
+        Optional<Artifact> artifact = artifactOf(live);
+        if (artifact.isEmpty()) {
+            return Optional.of("the artifact of " + live.label() + " is no longer stored");
+        }
+        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app, live), false, target);
+        if (launch instanceof InstanceLauncher.Launch.Failed f) {
+            return Optional.of(live.label() + " did not become ready on the cluster: " + f.reason());
+        }
+        ServingState.Served moved = ((InstanceLauncher.Launch.Started) launch).served();
+        Optional<ServingState.Served> old;
+        switchLock.lock();
+        try {
+            if (!serving.live(live.app(), live.environment()).equals(Optional.of(live.id()))) {
+                old = Optional.empty();
+            } else {
+                old = serving.get(live.id());
+                serving.put(moved);
+                delivery.publishRoutes(serving.routeTable(config));
+                launcher.promote(moved);
+                targets.move(app.id(), target);
+            }
+        } finally {
+            switchLock.unlock();
+        }
+        if (old.isEmpty()) {
+            launcher.stop(moved.instances());
+            return Optional.of("another deployment went live while " + live.label() + " was starting on the cluster; try again");
+        }
+        old.filter(o -> !o.instances().isEmpty()).ifPresent(this::drainAndStop);
+        launcher.note(live, live.label() + " now runs on " + target.driver().name() + "; its URL is served from there");
+        return Optional.empty();
+    }
+
+    /** Where the application's instances run (for recovery after a restart). */
+    public void useTarget(UUID applicationId, RuntimeTargets.Target target) {
+        targets.move(applicationId, target);
     }
 
     /** What the orchestrator serves now (for the API and tests). */

@@ -60,10 +60,12 @@ final class ExportApi {
 
     private final ApiContext api;
     private final BuildService builds;
+    private final ArtifactLinks links;
 
     ExportApi(ApiContext api, BuildService builds) {
         this.api = api;
         this.builds = builds;
+        this.links = new ArtifactLinks(api.store, api.clock());
     }
 
     @Get("/applications/{app}/export")
@@ -84,9 +86,7 @@ final class ExportApi {
         }
         Manifest manifest = manifest(app, artifact);
         String label = env.replace('/', '-').replace("preview-", "pr-");
-        Instant expires = api.clock().instant().plus(URL_LIFETIME);
-        URI url = URI.create(RepositoryLinksApi.publicBase(ctx) + "/artifacts/" + hex(artifact.digest()) + ".tar.gz?expires="
-                + expires.getEpochSecond() + "&signature=" + signature(hex(artifact.digest()), expires.getEpochSecond()));
+        URI url = links.signed(RepositoryLinksApi.publicBase(ctx), artifact.digest(), URL_LIFETIME);
         String command = artifact.metadata().startCommand() != null ? artifact.metadata().startCommand() : "npm start";
         TranslationContext context = TranslationContext.ofArtifact(app.name().value(), label, api.config.baseDomain(),
                 stackImage(artifact), url, command, credentials(app, manifest));
@@ -108,10 +108,10 @@ final class ExportApi {
             throw new NotFoundException("artifact " + file + " not found");
         }
         String hex = file.substring(0, 64);
-        if (!MessageDigest.isEqual(signature(hex, expires).getBytes(), signature.getBytes())) {
+        if (!links.genuine(hex, expires, signature)) {
             return ProblemHandler.problem(HttpStatus.FORBIDDEN, "signature does not match (expected: the URL an export gave)");
         }
-        if (api.clock().instant().getEpochSecond() > expires) {
+        if (links.expired(expires)) {
             return ProblemHandler.problem(HttpStatus.FORBIDDEN, "this artifact URL expired (expected: a fresh export)");
         }
         Artifact artifact = builds.artifact("sha256:" + hex).orElseThrow(() -> new NotFoundException("artifact " + hex + " is no longer stored"));
@@ -166,10 +166,6 @@ final class ExportApi {
 
     private static String stackImage(Artifact artifact) {
         return "node".equals(artifact.metadata().buildpack()) ? "node:20-slim" : "debian:bookworm-slim";
-    }
-
-    private String signature(String hex, long expires) {
-        return HexFormat.of().formatHex(api.store.derive("artifact-url:" + hex + ":" + expires));
     }
 
     private static String hex(String digest) {

@@ -42,15 +42,17 @@ final class InstanceLauncher {
     static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Store store;
-    private final RuntimeDriver runtime;
+    private final RuntimeTargets targets;
+    /** The driver that started each instance: stop and promote must ask the same one. */
+    private final Map<String, RuntimeDriver> driverOf = new java.util.concurrent.ConcurrentHashMap<>();
     private final PlatformLog platformLog;
     private final ControlConfig config;
     private final ManagedDatabases databases;
 
-    InstanceLauncher(Store store, RuntimeDriver runtime, PlatformLog platformLog, ControlConfig config, ManagedDatabases databases) {
+    InstanceLauncher(Store store, RuntimeTargets targets, PlatformLog platformLog, ControlConfig config, ManagedDatabases databases) {
         this.databases = databases;
+        this.targets = targets;
         this.store = store;
-        this.runtime = runtime;
         this.platformLog = platformLog;
         this.config = config;
     }
@@ -60,6 +62,12 @@ final class InstanceLauncher {
      * manifest's release command runs first, and a failure stops the launch before any instance starts.
      */
     Launch launch(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release) {
+        return launch(d, artifact, appEnv, release, targets.of(d.applicationId()));
+    }
+
+    /** As {@link #launch(Deployment, Artifact, Map, boolean)} on a given target (an upgrade starts on the new cluster). */
+    Launch launch(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release, RuntimeTargets.Target target) {
+        RuntimeDriver runtime = target.driver();
         if (artifact.metadata().kind() == ArtifactKind.STATIC) {
             Path root = artifact.dir().resolve(artifact.metadata().staticRoot()).normalize();
             if (!Files.isRegularFile(root.resolve("index.html"))) {
@@ -114,6 +122,7 @@ final class InstanceLauncher {
                         service.resources());
                 for (int i = 0; i < service.instances(); i++) {
                     Instance instance = runtime.deploy(spec);
+                    driverOf.put(instance.id(), runtime);
                     started.add(instance);
                     serviceOf.put(instance, service);
                     store.instances().started(instance.id(), d.id(), service.name(), instance.endpoint().host(),
@@ -123,7 +132,7 @@ final class InstanceLauncher {
                 }
             }
             // Instances start together; each is awaited on its own thread, so N instances take one health timeout, not N.
-            Optional<String> notReady = awaitAll(d, started);
+            Optional<String> notReady = awaitAll(d, runtime, started);
             if (notReady.isPresent()) {
                 stop(started);
                 return new Launch.Failed("health check failed: " + notReady.get());
@@ -137,8 +146,9 @@ final class InstanceLauncher {
         List<ProcessPlan.Service> http = plan.httpServices();
         for (int i = 0; i < http.size(); i++) {
             ProcessPlan.Service service = http.get(i);
-            List<Endpoint> endpointsOfService = started.stream().filter(inst -> serviceOf.get(inst) == service)
-                    .map(Instance::endpoint).toList();
+            // A cluster routes by host itself: the proxy forwards the app's hosts to its ingress.
+            List<Endpoint> endpointsOfService = target.ingress().map(List::of).orElseGet(() -> started.stream()
+                    .filter(inst -> serviceOf.get(inst) == service).map(Instance::endpoint).toList());
             routes.put(i == 0 ? ServingState.PRIMARY : service.name(), new Route.Upstreams(d.id(), d.app(), endpointsOfService));
         }
         return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.copyOf(started), routes));
@@ -157,7 +167,7 @@ final class InstanceLauncher {
         return env;
     }
 
-    private Optional<String> awaitAll(Deployment d, List<Instance> instances) {
+    private Optional<String> awaitAll(Deployment d, RuntimeDriver runtime, List<Instance> instances) {
         List<java.util.concurrent.Future<Readiness>> waits = new ArrayList<>();
         try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (Instance instance : instances) {
@@ -187,15 +197,21 @@ final class InstanceLauncher {
 
     void promote(ServingState.Served served) {
         if (!served.instances().isEmpty()) {
-            runtime.promote(served.instances());
+            driver(served.instances().getFirst()).promote(served.instances());
         }
     }
 
     void stop(List<Instance> instances) {
         for (Instance i : instances) {
-            runtime.cleanup(i, config.stopGrace());
+            driver(i).cleanup(i, config.stopGrace());
+            driverOf.remove(i.id());
             store.instances().stopped(i.id());
         }
+    }
+
+    /** The driver that started the instance; the local one for instances from before a restart. */
+    RuntimeDriver driver(Instance instance) {
+        return driverOf.getOrDefault(instance.id(), targets.local().driver());
     }
 
     void note(Deployment d, String line) {

@@ -39,6 +39,9 @@ final class ControlPlaneFixture implements AutoCloseable {
     /** The managed PostgreSQL for apps' databases: the server of {@link #testDb}, names prefixed by {@link #dbPrefix}. */
     final io.helixstack.store.PostgresCluster cluster;
     final String dbPrefix = "helix_t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "_";
+    /** The provider upgrades go to: clusters of in-memory instances. */
+    final io.helixstack.plugin.tck.InMemoryProvider provider = new io.helixstack.plugin.tck.InMemoryProvider();
+    final io.helixstack.plugin.api.Subscription upgrades;
     /** An owner token of the default team. */
     final String token;
 
@@ -58,11 +61,12 @@ final class ControlPlaneFixture implements AutoCloseable {
                 new PostgresManagedDatabases(() -> cluster, store, logs, dbPrefix));
         sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
         api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
-                new ControlPlane.Options(sampler, tmp.resolve("git"), null));
+                new ControlPlane.Options(sampler, tmp.resolve("git"), null, java.util.Map.of(provider.name(), provider)));
         api.start();
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
         bus = io.helixstack.bus.PostgresEventBus.start(db.dataSource(), io.helixstack.bus.PostgresEventBus.Settings.defaults()
                 .withRetry(new io.helixstack.plugin.api.RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1))));
+        upgrades = new Upgrader(store, java.util.Map.of(provider.name(), provider), orchestrator, logs, logs).subscribe(bus);
     }
 
     /** The databases the tests made in the shared server go with them: CI reuses the server between runs. */
@@ -73,6 +77,7 @@ final class ControlPlaneFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        upgrades.close();
         bus.close();
         api.close();
         sampler.close();

@@ -32,6 +32,8 @@ import java.util.Objects;
  *                     HTTPS; null serves HTTP
  * @param buildConcurrency how many builds run at once ({@code HELIX_BUILD_CONCURRENCY}, default half the cores, at least
  *                         one); later builds wait, so builds never take every core from the running apps
+ * @param publicUrl       the API's URL as other machines reach it ({@code HELIX_PUBLIC_URL}): a cluster's pods download
+ *                        artifacts from it after an upgrade; null uses the address the API listens on
  * @param managedPostgres where manifests' postgresql databases live ({@code HELIX_MANAGED_POSTGRES}): {@code embedded} (the
  *                        default: a server of its own under HELIX_HOME/managed-postgres, started on first use), an
  *                        administrator's {@code postgresql://} URL of an existing server, or {@code off}
@@ -41,7 +43,7 @@ import java.util.Objects;
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
                           boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics, int sshPort,
-                          ControlPlane.Tls tls, String managedPostgres, int buildConcurrency) {
+                          ControlPlane.Tls tls, String managedPostgres, int buildConcurrency, String publicUrl) {
     public static final String MANAGED_POSTGRES_EMBEDDED = "embedded";
     public static final String MANAGED_POSTGRES_OFF = "off";
     public static final int DEFAULT_API_PORT = 4000;
@@ -76,7 +78,8 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 "off".equalsIgnoreCase(env.getOrDefault("HELIX_SSH_PORT", "")) ? -1 : port(env, "HELIX_SSH_PORT", DEFAULT_SSH_PORT),
                 tls(env),
                 managedPostgres(env.getOrDefault("HELIX_MANAGED_POSTGRES", MANAGED_POSTGRES_EMBEDDED).strip()),
-                buildConcurrency(env.get("HELIX_BUILD_CONCURRENCY")));
+                buildConcurrency(env.get("HELIX_BUILD_CONCURRENCY")),
+                url(env, "HELIX_PUBLIC_URL"));
     }
 
     private static int buildConcurrency(String value) {

@@ -5,7 +5,13 @@ import io.helixstack.control.ControlConfig;
 import io.helixstack.control.ControlPlane;
 import io.helixstack.bus.PostgresEventBus;
 import io.helixstack.control.DeployNotifier;
+import io.helixstack.control.ArtifactLinks;
 import io.helixstack.control.DeploymentOrchestrator;
+import io.helixstack.control.RuntimeTargets;
+import io.helixstack.control.Upgrader;
+import io.helixstack.plugin.api.Provider;
+import io.helixstack.runtime.kubernetes.KubeconfigProvider;
+import io.helixstack.runtime.kubernetes.KubernetesSettings;
 import io.helixstack.control.ManagedDatabases;
 import io.helixstack.control.PostgresManagedDatabases;
 import io.helixstack.control.ForgeStatusReporter;
@@ -41,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HelixServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HelixServer.class);
+    /** Pods download their artifact again whenever they are rescheduled: the URL must outlive a release for a while. */
+    private static final java.time.Duration CLUSTER_ARTIFACT_URL_LIFETIME = java.time.Duration.ofDays(30);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final ControlPlane api;
@@ -90,7 +98,8 @@ public final class HelixServer implements AutoCloseable {
             ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
                     ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
             ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
-            DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, runtime, proxy, logs, control, clock,
+            RuntimeTargets targets = new RuntimeTargets(runtime);
+            DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, proxy, logs, control, clock,
                     databases);
             toClose.push(orchestrator);
             // Commit statuses back to the forge a webhook came from.
@@ -101,13 +110,25 @@ public final class HelixServer implements AutoCloseable {
                     .subscribe(bus));
             // Deployment events to the applications' notification hooks.
             toClose.push(new DeployNotifier(store, control).subscribe(bus));
+            // Infrastructure applications can be upgraded to: an existing cluster, adopted from a kubeconfig. Its pods fetch
+            // artifacts by signed URL from the API as HELIX_PUBLIC_URL names it.
+            ArtifactLinks links = new ArtifactLinks(store, clock);
+            String[] apiBase = {config.publicUrl()};
+            Map<String, Provider> providers = Map.of(KubeconfigProvider.NAME, new KubeconfigProvider(KubernetesSettings.defaults(),
+                    artifact -> links.signed(apiBase[0], artifact.digest(), CLUSTER_ARTIFACT_URL_LIFETIME), clock));
+            Upgrader upgrader = new Upgrader(store, providers, orchestrator, logs, logs);
+            upgrader.restore();
+            toClose.push(upgrader.subscribe(bus));
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
             orchestrator.recover();
             MetricsSampler sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, clock, config.metricsInterval()).start();
             toClose.push(sampler);
             api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
-                    metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls()));
+                    metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers));
             api.start();
+            if (apiBase[0] == null) {
+                apiBase[0] = (config.tls() == null ? "http" : "https") + "://" + config.bind() + ":" + api.port();
+            }
             toClose.push(api);
 
             String scheme = config.tls() == null ? "http" : "https";

@@ -27,6 +27,7 @@ public final class Store {
     private final NotificationHookRepository hooks;
     private final SshKeyRepository sshKeys;
     private final ManagedDatabaseRepository managedDatabases;
+    private final UpgradeRepository upgrades;
 
     private final SecretBox secrets;
 
@@ -48,6 +49,7 @@ public final class Store {
         this.hooks = new NotificationHookRepository(jdbi, secrets, clock);
         this.sshKeys = new SshKeyRepository(jdbi, clock);
         this.managedDatabases = new ManagedDatabaseRepository(jdbi, clock);
+        this.upgrades = new UpgradeRepository(jdbi, events, secrets, clock);
     }
 
     /** Values derived from the platform key (signed URLs, generated credentials); see {@link SecretBox#derive}. */
@@ -81,6 +83,10 @@ public final class Store {
 
     public EnvVarRepository envVars() {
         return envVars;
+    }
+
+    public UpgradeRepository upgrades() {
+        return upgrades;
     }
 
     public ManagedDatabaseRepository managedDatabases() {
