@@ -357,6 +357,6 @@ class ControlApiIT extends ControlApiSupport {
                 "/deployments/{id}/build-log", "/applications/{app}/rollback", "/applications/{app}/restart",
                 "/applications/{app}/logs", "/applications/{app}/env",
                 "/applications/{app}/metrics", "/metrics", "/applications/{app}/alerts", "/events", "/applications/{app}/hooks",
-                "/applications/{app}/hooks/{id}", "/applications/{app}/export");
+                "/applications/{app}/hooks/{id}", "/applications/{app}/export", "/applications/{app}/upgrade");
     }
 }
