@@ -26,7 +26,8 @@ class EventTypesTest {
 
     @Test
     void anUnknownWireNameIsEmptyNotAnError() {
-        assertThat(EventTypes.forWireName("cluster.provision.requested")).isEmpty();
+        assertThat(EventTypes.forWireName("cluster.decommission.requested")).isEmpty();
+        assertThat(EventTypes.forWireName("cluster.provision.requested")).contains(Event.ClusterProvisionRequested.class);
     }
 
     @Test
