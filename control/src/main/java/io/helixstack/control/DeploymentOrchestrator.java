@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentOrchestrator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeploymentOrchestrator.class);
+    /** How often a deployment interrupted by a platform stop is resumed before it is failed instead. */
+    static final int MAX_RESUMES = 1;
     private static final Set<DeploymentState> IN_FLIGHT =
             EnumSet.of(DeploymentState.QUEUED, DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.DEPLOYING);
 
@@ -164,16 +166,23 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
 
     /**
-     * After a start (or a crash): deployments caught mid-way are failed with the reason, live deployments get instances
-     * and routes again, and static deployments answer on their own hosts again.
+     * After a start (or a crash): live deployments get instances and routes again, static deployments answer on their own
+     * hosts again, and deployments caught mid-way resume where they can — a queued or half-built one is built again, a
+     * built or half-started one is released again — once: a deployment interrupted a second time fails with the reason.
      */
     public void recover() {
         int stale = store.instances().markAllStopped();
         store.builds().failRunning("interrupted: HelixStack stopped during the build");
+        List<Deployment> resumable = new java.util.ArrayList<>();
         for (Deployment d : store.deployments().listInStates(IN_FLIGHT)) {
-            String reason = "interrupted: HelixStack stopped while this deployment was " + d.state().wireName() + "; deploy again";
-            store.deployments().transition(d.id(), IN_FLIGHT, DeploymentState.FAILED, reason,
-                    new Event.DeploymentFailed(d.id(), reason, clock.instant()));
+            if (store.deployments().resumed(d.id()) > MAX_RESUMES) {
+                String reason = "interrupted again: HelixStack stopped while this deployment was " + d.state().wireName()
+                        + ", after resuming it once already; deploy again";
+                store.deployments().transition(d.id(), IN_FLIGHT, DeploymentState.FAILED, reason,
+                        new Event.DeploymentFailed(d.id(), reason, clock.instant()));
+            } else {
+                resumable.add(d);
+            }
         }
         for (Deployment d : store.deployments().listInStates(Set.of(DeploymentState.LIVE))) {
             workers.submit(() -> guarded(d.id(), () -> restoreLive(d)));
@@ -189,7 +198,44 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 }
             });
         }
-        log.atInfo().addKeyValue("staleInstances", stale).log("Recovered deployments");
+        // Live deployments are served again first; what was mid-way resumes after, in the order it was asked for.
+        resumable.sort(java.util.Comparator.comparing(Deployment::createdAt));
+        for (Deployment d : resumable) {
+            workers.submit(() -> resume(d));
+        }
+        log.atInfo().addKeyValue("staleInstances", stale).addKeyValue("resumed", resumable.size()).log("Recovered deployments");
+    }
+
+    /** Picks an interrupted deployment up again from the last step it had finished. */
+    private void resume(Deployment d) {
+        Application app = store.applications().byId(d.applicationId()).orElseThrow();
+        guarded(d.id(), () -> {
+            switch (d.state()) {
+                case QUEUED, BUILDING -> {
+                    if (d.state() == DeploymentState.BUILDING && !store.deployments().transition(d.id(),
+                            Set.of(DeploymentState.BUILDING), DeploymentState.QUEUED, null, null)) {
+                        return;
+                    }
+                    launcher.note(d, "Resuming " + d.label() + " after a HelixStack restart: building it again");
+                    buildAndRelease(app, d);
+                }
+                case BUILT, DEPLOYING -> {
+                    Optional<Artifact> artifact = artifactOf(d);
+                    if (artifact.isEmpty()) {
+                        fail(d.id(), "interrupted: HelixStack stopped while this deployment was " + d.state().wireName()
+                                + ", and its artifact is gone; deploy again");
+                        return;
+                    }
+                    if (d.state() == DeploymentState.DEPLOYING && !store.deployments().transition(d.id(),
+                            Set.of(DeploymentState.DEPLOYING), DeploymentState.BUILT, null, null)) {
+                        return;
+                    }
+                    launcher.note(d, "Resuming " + d.label() + " after a HelixStack restart: starting its instances again");
+                    release(app, d.id(), artifact.get(), false, DeploymentState.BUILT);
+                }
+                default -> { }
+            }
+        });
     }
 
     private void buildAndRelease(Application app, Deployment d) {

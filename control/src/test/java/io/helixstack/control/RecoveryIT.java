@@ -1,0 +1,84 @@
+package io.helixstack.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.helixstack.domain.Application;
+import io.helixstack.domain.Deployment;
+import io.helixstack.domain.DeploymentState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A platform stopped mid-deployment, then started again: a new orchestrator over the same database recovers. Deployments
+ * caught queued, building, built or deploying resume from their last finished step, once; live ones are served again.
+ */
+class RecoveryIT extends ControlApiSupport {
+
+    @Test
+    void deploymentsCaughtMidWayResumeAndGoLive() throws Exception {
+        json("POST", "/applications", "{\"name\":\"resumed\"}");
+        String v1Id = upload("resumed", "fake-serve resumed-v1");
+        awaitState(v1Id, "live");
+        Deployment v1 = deployment(v1Id);
+        Application app = app("resumed");
+
+        // As a crash leaves them: one never started building, one half-built, one built, one half-started.
+        Deployment queued = store.deployments().create(app, Deployment.PRODUCTION, v1.source(), "test");
+        Deployment building = store.deployments().create(app, Deployment.PRODUCTION, v1.source(), "test");
+        store.deployments().transition(building.id(), Set.of(DeploymentState.QUEUED), DeploymentState.BUILDING, null, null);
+        store.builds().start(building.id(), "interrupted build");
+        Deployment built = store.deployments().create(app, Deployment.PRODUCTION, v1.source(), "test");
+        store.deployments().markBuilt(built.id(), v1.source(), fixture.orchestrator.artifactMetadata(v1).orElseThrow());
+        Deployment deploying = store.deployments().create(app, Deployment.PRODUCTION, v1.source(), "test");
+        store.deployments().markBuilt(deploying.id(), v1.source(), fixture.orchestrator.artifactMetadata(v1).orElseThrow());
+        store.deployments().transition(deploying.id(), Set.of(DeploymentState.BUILT), DeploymentState.DEPLOYING, null, null);
+
+        try (DeploymentOrchestrator restarted = new DeploymentOrchestrator(store, fixture.builds, runtime, delivery, logs,
+                fixture.config, Clock.systemUTC())) {
+            restarted.recover();
+
+            // Each reaches a terminal or live state; the newest of them is the one left live.
+            await().atMost(Duration.ofSeconds(30)).until(() -> Set.of(queued, building, built, deploying).stream()
+                    .map(d -> state(d.id().toString())).allMatch(s -> s.equals("live") || s.equals("superseded") || s.equals("failed")));
+            assertThat(Set.of(queued, building, built, deploying).stream().map(d -> state(d.id().toString())))
+                    .doesNotContain("failed").containsOnlyOnce("live");
+            assertThat(state(deploying.id().toString())).as("created last, it ends live").isIn("live", "superseded");
+            String log = json("GET", "/applications/resumed/logs?limit=1000", null).body();
+            assertThat(log).contains("Resuming main/" + queued.number() + " after a HelixStack restart: building it again",
+                    "Resuming main/" + built.number() + " after a HelixStack restart: starting its instances again");
+            assertThat(store.builds().countForDeployment(building.id())).as("the interrupted build and the new one").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aDeploymentInterruptedASecondTimeFailsWithTheReason() throws Exception {
+        json("POST", "/applications", "{\"name\":\"twice\"}");
+        Deployment v1 = deployment(upload("twice", "fake-serve twice-v1"));
+        awaitState(v1.id().toString(), "live");
+        Deployment stuck = store.deployments().create(app("twice"), Deployment.PRODUCTION, v1.source(), "test");
+        store.deployments().resumed(stuck.id()); // resumed once already, by an earlier restart
+
+        try (DeploymentOrchestrator restarted = new DeploymentOrchestrator(store, fixture.builds, runtime, delivery, logs,
+                fixture.config, Clock.systemUTC())) {
+            restarted.recover();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(stuck.id().toString()).equals("failed"));
+            assertThat(readDeployment(stuck.id().toString()).get("failure_reason").asText())
+                    .isEqualTo("interrupted again: HelixStack stopped while this deployment was queued, after resuming it once"
+                            + " already; deploy again");
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(v1.id().toString()).equals("live"));
+        }
+    }
+
+    private Deployment deployment(String id) {
+        return store.deployments().find(UUID.fromString(id)).orElseThrow();
+    }
+
+    private Application app(String name) {
+        return store.applications().find(store.tokens().defaultTeam(), name).orElseThrow();
+    }
+}
