@@ -38,6 +38,7 @@ public final class ProcessCommandRunner implements CommandRunner {
     private final String path;
     private final Optional<Path> nice;
     private final Optional<BuildSandbox> sandbox;
+    private final java.util.function.UnaryOperator<List<String>> limits;
     private boolean unsandboxedNoted;
 
     /** A runner for one build, using this JVM's PATH to find executables, sandboxed when bubblewrap works here. */
@@ -50,6 +51,19 @@ public final class ProcessCommandRunner implements CommandRunner {
      * @param sandbox run commands in bubblewrap when it is available (see {@link BuildSandbox})
      */
     public ProcessCommandRunner(BuildLog log, String path, boolean sandbox) {
+        this(log, path, sandbox, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A runner for one build whose every command line goes through {@code limits} last, e.g. to join a memory-capped
+     * control group before it execs (see the server's {@code HELIX_BUILD_MEMORY}).
+     */
+    public ProcessCommandRunner(BuildLog log, java.util.function.UnaryOperator<List<String>> limits) {
+        this(log, Objects.requireNonNullElse(System.getenv("PATH"), "/usr/local/bin:/usr/bin:/bin"), true, limits);
+    }
+
+    ProcessCommandRunner(BuildLog log, String path, boolean sandbox, java.util.function.UnaryOperator<List<String>> limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.log = Objects.requireNonNull(log, "log");
         this.path = Objects.requireNonNull(path, "path");
         this.nice = find("nice");
@@ -80,7 +94,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         nice.ifPresent(n -> plain.addAll(List.of(n.toString(), "-n", "10")));
         plain.add(executable.get().toString());
         plain.addAll(command.subList(1, command.size()));
-        List<String> argv = sandbox.map(s -> s.wrap(plain, workDir, writable(workDir, env))).orElse(plain);
+        List<String> argv = limits.apply(sandbox.map(s -> s.wrap(plain, workDir, writable(workDir, env))).orElse(plain));
         if (sandbox.isEmpty() && !unsandboxedNoted) {
             unsandboxedNoted = true;
             log.line(INDENT + "(bubblewrap is not available: build commands run without a sandbox; install bubblewrap)");

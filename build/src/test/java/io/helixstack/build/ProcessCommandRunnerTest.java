@@ -41,6 +41,26 @@ class ProcessCommandRunnerTest {
     }
 
     @Test
+    void theLimitsWrapperGetsTheFinalCommandLine() {
+        java.util.List<java.util.List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProcessCommandRunner limited = new ProcessCommandRunner(lines::add, "/usr/bin:/bin", false, argv -> {
+            seen.add(argv);
+            java.util.List<String> wrapped = new java.util.ArrayList<>(java.util.List.of("/usr/bin/env", "LIMITED=yes"));
+            wrapped.addAll(argv);
+            return wrapped;
+        });
+
+        int code = limited.run(List.of("sh", "-c", "echo $LIMITED"), work, Map.of(), Duration.ofSeconds(30));
+
+        assertThat(code).isZero();
+        assertThat(lines).contains("       yes");
+        assertThat(seen).singleElement().satisfies(argv -> {
+            assertThat(argv.subList(argv.size() - 2, argv.size())).containsExactly("-c", "echo $LIMITED");
+            assertThat(argv.get(argv.size() - 3)).endsWith("/sh");
+        });
+    }
+
+    @Test
     void argumentsAreNeverInterpretedByAShell() {
         runner.run(List.of("echo", "$HOME; rm -rf / && `id`"), work, Map.of(), Duration.ofSeconds(30));
         assertThat(lines).containsExactly("       $HOME; rm -rf / && `id`");

@@ -34,6 +34,8 @@ import java.util.Objects;
  *                         one); later builds wait, so builds never take every core from the running apps
  * @param publicUrl       the API's URL as other machines reach it ({@code HELIX_PUBLIC_URL}): a cluster's pods download
  *                        artifacts from it after an upgrade; null uses the address the API listens on
+ * @param buildMemoryMb   what all builds together may use, in MB ({@code HELIX_BUILD_MEMORY}, default 2g; {@code off}: 0,
+ *                        no cap), enforced with a control group where cgroups can be used
  * @param managedPostgres where manifests' postgresql databases live ({@code HELIX_MANAGED_POSTGRES}): {@code embedded} (the
  *                        default: a server of its own under HELIX_HOME/managed-postgres, started on first use), an
  *                        administrator's {@code postgresql://} URL of an existing server, or {@code off}
@@ -43,7 +45,9 @@ import java.util.Objects;
 public record HelixConfig(Path home, String databaseUrl, String bind, int apiPort, int httpPort, String baseDomain,
                           long uploadLimit, Duration healthTimeout, Duration logRetention, int logMaxLinesPerApp,
                           boolean sandbox, Duration metricsInterval, String otlpEndpoint, boolean proxyMetrics, int sshPort,
-                          ControlPlane.Tls tls, String managedPostgres, int buildConcurrency, String publicUrl) {
+                          ControlPlane.Tls tls, String managedPostgres, int buildConcurrency, String publicUrl,
+                          long buildMemoryMb) {
+    public static final long DEFAULT_BUILD_MEMORY = 2L * 1024 * 1024 * 1024;
     public static final String MANAGED_POSTGRES_EMBEDDED = "embedded";
     public static final String MANAGED_POSTGRES_OFF = "off";
     public static final int DEFAULT_API_PORT = 4000;
@@ -79,7 +83,9 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
                 tls(env),
                 managedPostgres(env.getOrDefault("HELIX_MANAGED_POSTGRES", MANAGED_POSTGRES_EMBEDDED).strip()),
                 buildConcurrency(env.get("HELIX_BUILD_CONCURRENCY")),
-                url(env, "HELIX_PUBLIC_URL"));
+                url(env, "HELIX_PUBLIC_URL"),
+                "off".equalsIgnoreCase(env.getOrDefault("HELIX_BUILD_MEMORY", "").strip()) ? 0
+                        : Math.max(1, size(env, "HELIX_BUILD_MEMORY", DEFAULT_BUILD_MEMORY) / (1024 * 1024)));
     }
 
     private static int buildConcurrency(String value) {

@@ -10,6 +10,7 @@ import io.helixstack.control.DeploymentOrchestrator;
 import io.helixstack.control.RuntimeTargets;
 import io.helixstack.control.Upgrader;
 import io.helixstack.plugin.api.Provider;
+import io.helixstack.runtime.BuildLimits;
 import io.helixstack.runtime.kubernetes.KubeconfigProvider;
 import io.helixstack.runtime.kubernetes.KubernetesSettings;
 import io.helixstack.control.ManagedDatabases;
@@ -74,8 +75,12 @@ public final class HelixServer implements AutoCloseable {
             OtlpSink otlp = config.otlpEndpoint() == null ? null : new OtlpSink(config.otlpEndpoint());
             StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp(), otlp);
             toClose.push(logs);
+            // Builds run niced, a few at a time, and together under one memory cap: a build cannot take the apps down.
+            BuildLimits buildLimits = config.buildMemoryMb() > 0 ? BuildLimits.memoryCap(config.buildMemoryMb()) : BuildLimits.none();
+            log.atInfo().log(buildLimits.description());
             LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), LocalBuildService.defaultBuildpacks(clock),
-                    io.helixstack.build.ProcessCommandRunner::new, clock, config.buildConcurrency());
+                    buildLog -> new io.helixstack.build.ProcessCommandRunner(buildLog, buildLimits.wrapper()), clock,
+                    config.buildConcurrency());
             // Apps' databases: closed after the runtime (pushed before it), so instances stop before their database does.
             ManagedPostgres managed = HelixConfig.MANAGED_POSTGRES_OFF.equals(config.managedPostgres()) ? null
                     : new ManagedPostgres(config.managedPostgres(), config.home().resolve("managed-postgres/data"));

@@ -94,4 +94,13 @@ class HelixConfigTest {
         assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_BUILD_CONCURRENCY", "many")))
                 .hasMessageContaining("expected: a whole number");
     }
+
+    @Test
+    void buildMemoryIsASizeOrOff() {
+        assertThat(HelixConfig.fromEnv(Map.of()).buildMemoryMb()).isEqualTo(2048);
+        assertThat(HelixConfig.fromEnv(Map.of("HELIX_BUILD_MEMORY", "512m")).buildMemoryMb()).isEqualTo(512);
+        assertThat(HelixConfig.fromEnv(Map.of("HELIX_BUILD_MEMORY", "off")).buildMemoryMb()).isZero();
+        assertThatThrownBy(() -> HelixConfig.fromEnv(Map.of("HELIX_BUILD_MEMORY", "lots")))
+                .hasMessageContaining("HELIX_BUILD_MEMORY: \"lots\" (expected: a size like 200m, 1g or 5000000)");
+    }
 }
