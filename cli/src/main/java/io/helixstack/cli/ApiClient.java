@@ -155,6 +155,16 @@ final class ApiClient {
         return call(request(appPath(app) + "/repository").PUT(json(link)).header("Content-Type", "application/json"));
     }
 
+    /** Asks for the application to be moved to a cluster; the answer is the upgrade, state requested. */
+    JsonNode upgrade(String app, ObjectNode request) {
+        return call(request(appPath(app) + "/upgrade").POST(json(request)).header("Content-Type", "application/json"));
+    }
+
+    /** The application's latest upgrade. */
+    JsonNode upgradeOf(String app) {
+        return call(request(appPath(app) + "/upgrade").GET());
+    }
+
     Deployment restart(String app) {
         return Deployment.of(call(request(appPath(app) + "/restart").POST(BodyPublishers.noBody())));
     }

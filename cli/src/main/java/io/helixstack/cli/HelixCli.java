@@ -31,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "helix", mixinStandardHelpOptions = true, versionProvider = HelixCli.VersionProvider.class,
         description = "Deploy folders to your own HelixStack server and manage what runs there.",
         subcommands = {UpCommand.class, DeployCommand.class, AppsCommand.class, DeploymentsCommand.class,
-                RollbackCommand.class, RestartCommand.class, LogsCommand.class, EventsCommand.class, KeysCommand.class, ExportCommand.class, MetricsCommand.class, EnvCommand.class, ManifestCommand.class, VersionCommand.class,
+                RollbackCommand.class, RestartCommand.class, UpgradeCommand.class, LogsCommand.class, EventsCommand.class, KeysCommand.class, ExportCommand.class, MetricsCommand.class, EnvCommand.class, ManifestCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HelixCli implements Callable<Integer> {
     static final int EXIT_FAILURE = 1;
