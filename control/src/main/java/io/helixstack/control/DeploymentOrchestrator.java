@@ -367,7 +367,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             return;
         }
         Application app = store.applications().byId(d.applicationId()).orElseThrow();
-        InstanceLauncher.Launch launch = launcher.launch(d, artifact.get(), envOf(app, d), false);
+        // A cluster still runs what it ran before the restart: serve that rather than start it twice.
+        Optional<ServingState.Served> adopted = launcher.adopt(d, artifact.get(), targets.of(d.applicationId()));
+        InstanceLauncher.Launch launch = adopted.<InstanceLauncher.Launch>map(InstanceLauncher.Launch.Started::new)
+                .orElseGet(() -> launcher.launch(d, artifact.get(), envOf(app, d), false));
         if (launch instanceof InstanceLauncher.Launch.Started s) {
             boolean overtaken;
             switchLock.lock();

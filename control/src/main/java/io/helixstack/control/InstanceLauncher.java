@@ -154,6 +154,35 @@ final class InstanceLauncher {
         return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.copyOf(started), routes));
     }
 
+    /**
+     * Serves the deployment from the instances its target still runs (a cluster's pods survive a platform restart), when
+     * there is one for every service of its plan; else empty, and the caller launches it afresh.
+     */
+    Optional<ServingState.Served> adopt(Deployment d, Artifact artifact, RuntimeTargets.Target target) {
+        if (artifact.metadata().kind() == ArtifactKind.STATIC) {
+            return Optional.empty();
+        }
+        List<Instance> kept = target.driver().adopt(d.id());
+        if (kept.isEmpty()) {
+            return Optional.empty();
+        }
+        String defaultHealthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
+        if (!(ProcessPlan.of(artifact, defaultHealthPath) instanceof ProcessPlan.Resolved.Ok ok)
+                || !ok.plan().services().stream().allMatch(s -> kept.stream().anyMatch(i -> i.service().equals(s.name())))) {
+            return Optional.empty();
+        }
+        Map<String, Route> routes = new LinkedHashMap<>();
+        List<ProcessPlan.Service> http = ok.plan().httpServices();
+        for (int i = 0; i < http.size(); i++) {
+            String name = http.get(i).name();
+            List<Endpoint> endpoints = target.ingress().map(List::of).orElseGet(() -> kept.stream()
+                    .filter(inst -> inst.service().equals(name)).map(Instance::endpoint).toList());
+            routes.put(i == 0 ? ServingState.PRIMARY : name, new Route.Upstreams(d.id(), d.app(), endpoints));
+        }
+        kept.forEach(inst -> driverOf.put(inst.id(), target.driver()));
+        return Optional.of(new ServingState.Served(d.id(), d.app(), kept, routes));
+    }
+
     /** Precedence, lowest first: the buildpack's defaults, helix.yaml's env, the variables set with `helix env`, the platform's. */
     private static Map<String, String> envOf(Deployment d, Artifact artifact, ProcessPlan plan, ProcessPlan.Service service,
                                              Map<String, DatabaseEndpoint> endpoints, Map<String, String> appEnv) {

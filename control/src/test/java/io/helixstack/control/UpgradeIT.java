@@ -47,6 +47,19 @@ class UpgradeIT extends ControlApiSupport {
         assertThat(cluster.instances()).anySatisfy(i -> assertThat(i.deploymentId().toString()).isEqualTo(v2));
         assertThat(localInstancesOf(v2)).isEmpty();
 
+        // A platform restart: the cluster still runs v2, so the recovering orchestrator serves those instances again.
+        long before = cluster.instances().stream().filter(i -> i.deploymentId().toString().equals(v2)).count();
+        RuntimeTargets targets = new RuntimeTargets(runtime);
+        try (DeploymentOrchestrator restarted = new DeploymentOrchestrator(store, fixture.builds, targets, delivery, logs,
+                fixture.config, java.time.Clock.systemUTC(), ManagedDatabases.NONE)) {
+            restarted.useTarget(store.applications().find(store.tokens().defaultTeam(), "moving").orElseThrow().id(),
+                    new RuntimeTargets.Target(cluster, java.util.Optional.empty()));
+            restarted.recover();
+            await().atMost(Duration.ofSeconds(15)).until(() -> restarted.instancesOf(java.util.UUID.fromString(v2)).size() == before);
+            assertThat(cluster.instances().stream().filter(i -> i.deploymentId().toString().equals(v2)).count())
+                    .as("adopted, not started twice").isEqualTo(before);
+        }
+
         String events = json("GET", "/events?app=moving&limit=200", null).body();
         assertThat(events).contains("cluster.provision.requested", "cluster.provision.succeeded", "upgrade.completed");
         HttpResponse<String> again = json("POST", "/applications/moving/upgrade", "{\"provider\":\"in-memory\",\"settings\":{\"token\":\"t\"}}");

@@ -269,6 +269,12 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         return supervised == null ? List.of() : supervised.output().last(limit);
     }
 
+    /** Local processes die with the platform: only this driver's own live instances of the deployment. */
+    @Override
+    public List<Instance> adopt(java.util.UUID deploymentId) {
+        return live.values().stream().map(SupervisedInstance::instance).filter(i -> i.deploymentId().equals(deploymentId)).toList();
+    }
+
     @Override
     public void close() {
         List<Thread> stopping = new ArrayList<>();

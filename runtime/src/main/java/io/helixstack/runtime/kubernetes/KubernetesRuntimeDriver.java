@@ -78,7 +78,10 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     /** What each instance was deployed with: namespace, spec. */
     private final Map<String, Placed> placed = new ConcurrentHashMap<>();
 
-    private record Placed(String namespace, InstanceSpec spec) {
+    /**
+     * @param routeHost the public host of an http service (its Ingress), null for a worker
+     */
+    private record Placed(String namespace, String routeHost, Duration healthTimeout) {
     }
 
     public KubernetesRuntimeDriver(KubernetesClient client, KubernetesSettings settings, ArtifactUrls artifactUrls,
@@ -130,7 +133,8 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
                 .endSpec().build();
         client.apps().deployments().inNamespace(namespace).resource(deployment).create();
         client.services().inNamespace(namespace).resource(own).createOr(NonDeletingOperation::update);
-        placed.put(id, new Placed(namespace, spec));
+        placed.put(id, new Placed(namespace, spec.health().http() ? spec.env().get(InstanceSpec.ROUTE_HOST) : null,
+                spec.health().timeout()));
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(),
                 new Endpoint(id + "." + namespace + ".svc", 80));
         system(spec.deploymentId(), id, "applied Deployment " + namespace + "/" + id + " (" + settings.stackImage() + ")");
@@ -140,7 +144,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     @Override
     public Readiness awaitReady(Instance instance) {
         Placed p = find(instance);
-        Duration timeout = p.spec().health().timeout();
+        Duration timeout = p.healthTimeout();
         Instant deadline = clock.instant().plus(timeout);
         String last = "no pod yet";
         while (clock.instant().isBefore(deadline)) {
@@ -183,8 +187,8 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
                     .addNewPort().withName("http").withPort(80).withNewTargetPort(settings.containerPort()).endPort()
                     .endSpec().build();
             client.services().inNamespace(p.namespace()).resource(service).createOr(NonDeletingOperation::update);
-            String host = p.spec().env().get(InstanceSpec.ROUTE_HOST);
-            if (host != null && p.spec().health().http()) {
+            String host = p.routeHost();
+            if (host != null) {
                 io.fabric8.kubernetes.api.model.networking.v1.IngressSpec spec =
                         new io.fabric8.kubernetes.api.model.networking.v1.IngressSpecBuilder()
                         .withIngressClassName(settings.ingressClass())
@@ -306,6 +310,31 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         String reason = task.name() + " still running after " + task.timeout().toSeconds() + "s: killed (Job deleted)";
         system(task.deploymentId(), name, reason);
         return new TaskResult.Failed(reason);
+    }
+
+    /**
+     * Pods outlive the platform: the deployment's Deployments (found by label in any namespace) are managed by this driver
+     * again, so a restarted platform serves them instead of starting them twice.
+     */
+    @Override
+    public List<Instance> adopt(java.util.UUID deploymentId) {
+        List<Instance> adopted = new ArrayList<>();
+        for (Deployment d : client.apps().deployments().inAnyNamespace().withLabel(DEPLOYMENT, deploymentId.toString()).list().getItems()) {
+            Map<String, String> labels = d.getMetadata().getLabels();
+            String id = labels.get(INSTANCE);
+            if (id == null) {
+                continue;
+            }
+            var container = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .filter(c -> c.getName().equals(CONTAINER)).findFirst();
+            String host = container.filter(c -> c.getReadinessProbe() != null).flatMap(c -> Optional.ofNullable(c.getEnv())
+                    .flatMap(env -> env.stream().filter(e -> e.getName().equals(InstanceSpec.ROUTE_HOST)).map(EnvVar::getValue).findFirst()))
+                    .orElse(null);
+            String namespace = d.getMetadata().getNamespace();
+            placed.putIfAbsent(id, new Placed(namespace, host, Duration.ofMinutes(5)));
+            adopted.add(new Instance(id, deploymentId, labels.get(APP), labels.get(SERVICE), new Endpoint(id + "." + namespace + ".svc", 80)));
+        }
+        return List.copyOf(adopted);
     }
 
     @Override

@@ -181,6 +181,11 @@ class KubernetesRuntimeDriverTest {
                 a -> URI.create("https://x/a.tar.gz"), sink, Clock.systemUTC());
 
         assertThat(restarted.status(instance)).isEqualTo(InstanceStatus.RUNNING);
+        assertThat(restarted.adopt(instance.deploymentId())).containsExactly(instance);
+        restarted.promote(restarted.adopt(instance.deploymentId()));
+        assertThat(client.network().v1().ingresses().inNamespace("helix-shop-production").withName("shop-web").get().getSpec()
+                .getRules().getFirst().getHost()).as("the adopted instance keeps its public host").isEqualTo("shop.example.com");
+        assertThat(restarted.adopt(UUID.randomUUID())).isEmpty();
         restarted.cleanup(instance, Duration.ofSeconds(1));
         assertThat(client.apps().deployments().inNamespace("helix-shop-production").withName(instance.id()).get()).isNull();
     }

@@ -45,6 +45,13 @@ public interface RuntimeDriver {
     /** The instance's recent log lines, oldest first (at most {@code limit}). */
     List<LogRecord> collectLogs(Instance instance, int limit);
 
+    /**
+     * The deployment's instances this target runs now, taken under this driver's management: its own, and on a target
+     * whose instances outlive the platform (a cluster) those started before a restart, so they are served again instead of
+     * started twice. Empty for a deployment with no instances here.
+     */
+    List<Instance> adopt(java.util.UUID deploymentId);
+
     /** Stops everything (platform shutdown). */
     void close();
 }

@@ -181,6 +181,11 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
         return new TaskResult.Succeeded(Duration.ZERO);
     }
 
+    @Override
+    public List<Instance> adopt(java.util.UUID deploymentId) {
+        return instances().stream().filter(i -> i.deploymentId().equals(deploymentId)).toList();
+    }
+
     /** Every task run so far, oldest first. */
     public List<TaskSpec> tasks() {
         return List.copyOf(tasks);

@@ -318,6 +318,22 @@ public abstract class RuntimeDriverContract {
     }
 
     @Test
+    void adoptReturnsTheDeploymentsRunningInstancesAndNothingOnceTheyAreStopped() {
+        InstanceSpec spec = healthyApp("adopted");
+        Instance first = readyInstance(spec);
+        Instance second = readyInstance(spec);
+        Instance other = readyInstance(healthyApp("someone else"));
+
+        assertThat(driver.adopt(spec.deploymentId())).extracting(Instance::id).containsExactlyInAnyOrder(first.id(), second.id());
+        assertThat(driver.adopt(other.deploymentId())).extracting(Instance::id).containsExactly(other.id());
+
+        driver.cleanup(first, Duration.ofSeconds(5));
+        driver.cleanup(second, Duration.ofSeconds(5));
+        assertThat(driver.adopt(spec.deploymentId())).isEmpty();
+        assertThat(driver.adopt(java.util.UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
     void closeStopsEveryInstance() {
         Instance first = readyInstance(healthyApp("closing 1"));
         Instance second = readyInstance(healthyApp("closing 2"));
