@@ -106,7 +106,50 @@ public final class KubeconfigProvider implements Provider {
         }
     }
 
+    /**
+     * Reads the kubeconfig as data first: a kubeconfig can name a command to run for credentials ({@code exec},
+     * {@code auth-provider}) or files to read from this machine (token, certificates), and fabric8 acts on both while
+     * loading it. Coming from an API caller, only inline credentials are accepted.
+     */
+    static void requireInlineCredentials(String kubeconfig) {
+        io.fabric8.kubernetes.api.model.Config model;
+        try {
+            model = io.fabric8.kubernetes.client.internal.KubeConfigUtils.parseConfigFromString(kubeconfig);
+        } catch (RuntimeException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable");
+            throw new IllegalArgumentException("settings.kubeconfig: not a kubeconfig (" + why + ") (expected: " + KUBECONFIG_EXPECTED + ")", e);
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("settings.kubeconfig: empty (expected: " + KUBECONFIG_EXPECTED + ")");
+        }
+        String inline = " (expected: inline credentials only — token, client-certificate-data, client-key-data,"
+                + " certificate-authority-data; HelixStack runs no commands and reads no files named in a kubeconfig)";
+        for (var named : Optional.ofNullable(model.getUsers()).orElse(java.util.List.of())) {
+            var user = named.getUser();
+            if (user == null) {
+                continue;
+            }
+            String where = "settings.kubeconfig: user " + named.getName();
+            if (user.getExec() != null) {
+                throw new IllegalArgumentException(where + " runs a command for credentials (exec)" + inline);
+            }
+            if (user.getAuthProvider() != null) {
+                throw new IllegalArgumentException(where + " uses an auth-provider plug-in" + inline);
+            }
+            if (user.getTokenFile() != null || user.getClientCertificate() != null || user.getClientKey() != null) {
+                throw new IllegalArgumentException(where + " names files on this machine" + inline);
+            }
+        }
+        for (var named : Optional.ofNullable(model.getClusters()).orElse(java.util.List.of())) {
+            if (named.getCluster() != null && named.getCluster().getCertificateAuthority() != null) {
+                throw new IllegalArgumentException("settings.kubeconfig: cluster " + named.getName() + " names a file on this machine"
+                        + " (certificate-authority)" + inline);
+            }
+        }
+    }
+
     private static Config parse(String kubeconfig) {
+        requireInlineCredentials(kubeconfig);
         try {
             Config config = Config.fromKubeconfig(kubeconfig);
             if (config != null) {

@@ -74,6 +74,25 @@ class KubeconfigProviderContractTest extends ProviderContract {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("the cluster at https://127.0.0.1:1");
     }
 
+    @Test
+    void aKubeconfigThatWouldRunACommandOrReadAFileIsRefusedBeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path marker = tmp.resolve("ran");
+        String exec = kubeconfig("https://x:6443").replace("    token: secret-token\n", """
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: /bin/sh
+                      args: ["-c", "touch %s"]
+                """.formatted(marker));
+        String tokenFile = kubeconfig("https://x:6443").replace("token: secret-token", "tokenFile: /etc/shadow");
+        String caFile = kubeconfig("https://x:6443").replace("insecure-skip-tls-verify: true", "certificate-authority: /etc/ssl/private/key.pem");
+
+        assertThatThrownBy(() -> provider().register(Map.of("kubeconfig", exec))).hasMessageContaining("user helix runs a command")
+                .hasMessageContaining("expected: inline credentials only");
+        assertThat(marker).as("the exec command never ran").doesNotExist();
+        assertThatThrownBy(() -> provider().register(Map.of("kubeconfig", tokenFile))).hasMessageContaining("names files on this machine");
+        assertThatThrownBy(() -> provider().register(Map.of("kubeconfig", caFile))).hasMessageContaining("cluster mock names a file");
+    }
+
     static String kubeconfig(String server) {
         return """
                 apiVersion: v1
