@@ -55,7 +55,7 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
                 throw new ProvisionException("databases." + spec.name() + ": type " + spec.type().manifestName()
                         + " is not managed here (expected: postgresql)");
             }
-            String name = databaseName(prefix, d.app(), spec.name(), d.environment());
+            String name = databaseName(prefix, d.applicationId(), d.app(), spec.name(), d.environment());
             String password = password(name);
             PostgresCluster cluster;
             try {
@@ -81,7 +81,7 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
     }
 
     private void copyProductionSchema(PostgresCluster cluster, Deployment d, DatabaseSpec spec, String name, String password) {
-        String production = databaseName(prefix, d.app(), spec.name(), Deployment.PRODUCTION);
+        String production = databaseName(prefix, d.applicationId(), d.app(), spec.name(), Deployment.PRODUCTION);
         if (!cluster.exists(production)) {
             platformLog.note(d.applicationId(), d.id(), "Database " + spec.name() + " starts empty: production has none yet");
             return;
@@ -109,8 +109,11 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
         }
     }
 
-    /** {@code helix_<app>_<db>[_pr<n>|_br_<branch>]}, in PostgreSQL's identifier rules; a hash keeps long ones unique. */
-    static String databaseName(String prefix, String app, String database, String environment) {
+    /**
+     * {@code helix_<app>_<db>[_pr<n>|_br_<branch>]_<hash>}: readable, and unique by the hash of the application's id, the
+     * database's name and the environment — {@code a-b}'s {@code c} and {@code a}'s {@code b-c} read alike but never meet.
+     */
+    static String databaseName(String prefix, UUID applicationId, String app, String database, String environment) {
         String suffix;
         if (Deployment.PRODUCTION.equals(environment)) {
             suffix = "";
@@ -121,12 +124,9 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
         } else {
             suffix = "_" + environment;
         }
-        String name = (prefix + app + "_" + database + suffix).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        if (name.length() <= 63) {
-            return name;
-        }
-        String hash = sha256(name).substring(0, 10);
-        return name.substring(0, 52) + "_" + hash;
+        String readable = (prefix + app + "_" + database + suffix).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String hash = sha256(applicationId + "|" + database + "|" + environment).substring(0, 10);
+        return readable.substring(0, Math.min(readable.length(), 52)) + "_" + hash;
     }
 
     private String password(String databaseName) {

@@ -197,7 +197,7 @@ class ControlApiIT extends ControlApiSupport {
         awaitState(withDbId, "live");
         io.helixstack.plugin.api.Instance managed = runtime.instances().stream()
                 .filter(i -> i.deploymentId().toString().equals(withDbId)).findFirst().orElseThrow();
-        assertThat(runtime.environmentOf(managed).get("DATABASE_URL")).startsWith("postgresql://" + fixture.dbPrefix + "manifested_db:");
+        assertThat(runtime.environmentOf(managed).get("DATABASE_URL")).startsWith("postgresql://" + fixture.dbPrefix + "manifested_db_");
 
         String withRedis = withDb.replace("type: postgresql", "type: redis");
         HttpResponse<String> redis = send("POST", "/applications/manifested/deployments",

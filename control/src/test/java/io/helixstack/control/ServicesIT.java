@@ -78,7 +78,8 @@ class ServicesIT extends ControlApiSupport {
         assertThat(workerSpec.health().http()).isFalse();
         assertThat(workerSpec.env()).containsEntry("QUEUE", "orders").containsEntry("HELIX_SERVICE", "worker");
         String url = webSpec.env().get("DATABASE_URL");
-        assertThat(url).startsWith("postgresql://" + fixture.dbPrefix + "shop_db:").endsWith("/" + fixture.dbPrefix + "shop_db");
+        assertThat(url).matches("postgresql://" + fixture.dbPrefix + "shop_db_[0-9a-f]{10}:[0-9a-f]+@[^/]+/" + fixture.dbPrefix
+                + "shop_db_[0-9a-f]{10}");
         assertThat(workerSpec.env()).containsEntry("DATABASE_URL", url);
 
         // The worker writes, the web reads: one database.
@@ -153,8 +154,10 @@ class ServicesIT extends ControlApiSupport {
         awaitState(preview.id().toString(), "live");
 
         String previewUrl = runtime.specOf(service(instancesOf(preview.id().toString()), "web")).env().get("DATABASE_URL");
-        String previewDb = fixture.dbPrefix + "notes_db_pr5";
-        assertThat(previewUrl).endsWith("/" + previewDb).doesNotContain(prodUrl.substring(prodUrl.indexOf(':', 14) + 1, prodUrl.indexOf('@')));
+        String previewDb = previewUrl.substring(previewUrl.lastIndexOf('/') + 1);
+        String prodDb = prodUrl.substring(prodUrl.lastIndexOf('/') + 1);
+        assertThat(previewDb).startsWith(fixture.dbPrefix + "notes_db_pr5_").isNotEqualTo(prodDb);
+        assertThat(previewUrl).doesNotContain(prodUrl.substring(prodUrl.indexOf(':', 14) + 1, prodUrl.indexOf('@')));
         try (Connection c = connect(previewUrl); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from notes")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).as("the schema is copied, not the rows").isZero();
@@ -164,7 +167,7 @@ class ServicesIT extends ControlApiSupport {
         fixture.orchestrator.removePreview(app, 5, "pull request closed");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !fixture.cluster.exists(previewDb));
-        assertThat(fixture.cluster.exists(fixture.dbPrefix + "notes_db")).as("production's database stays").isTrue();
+        assertThat(fixture.cluster.exists(prodDb)).as("production's database stays").isTrue();
         assertThat(store.managedDatabases().of(app.id(), Deployment.previewEnvironment(5))).isEmpty();
     }
 
