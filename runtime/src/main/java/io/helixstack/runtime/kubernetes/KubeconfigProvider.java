@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public final class KubeconfigProvider implements Provider {
     public static final String NAME = "kubeconfig";
+    /** On the namespaces made for a cluster: its id. */
+    static final String CLUSTER_LABEL = "helixstack.io/cluster";
     private static final String KUBECONFIG_EXPECTED = "the YAML of a kubeconfig file, e.g. the contents of ~/.kube/config or"
             + " /etc/rancher/k3s/k3s.yaml";
 
@@ -95,14 +97,17 @@ public final class KubeconfigProvider implements Provider {
     @Override
     public RuntimeDriver deploy(Cluster cluster, ObservabilitySink sink) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(parse(cluster.connection().get("kubeconfig"))).build();
-        return new KubernetesRuntimeDriver(client, settings, artifactUrls, sink, clock);
+        return new KubernetesRuntimeDriver(client, settings, artifactUrls, sink, clock, Map.of(CLUSTER_LABEL, cluster.id()));
     }
 
-    /** On an adopted cluster, HelixStack created only namespaces (labelled as its own): those go, with what runs in them. */
+    /**
+     * On an adopted cluster, HelixStack created only namespaces, each labelled with the cluster it was made for: those go,
+     * with what runs in them; other namespaces (another HelixStack's too) stay.
+     */
     @Override
     public void destroy(Cluster cluster) {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(parse(cluster.connection().get("kubeconfig"))).build()) {
-            client.namespaces().withLabel(KubernetesRuntimeDriver.MANAGED_BY, "helixstack").delete();
+            client.namespaces().withLabel(CLUSTER_LABEL, cluster.id()).delete();
         }
     }
 

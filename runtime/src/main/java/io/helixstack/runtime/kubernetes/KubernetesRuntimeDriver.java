@@ -3,7 +3,6 @@ package io.helixstack.runtime.kubernetes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -67,6 +66,9 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     static final String DEPLOYMENT = "helixstack.io/deployment";
     static final String INSTANCE = "helixstack.io/instance";
     static final String CONTAINER = "app";
+    static final String ARTIFACT_URL = "HELIX_ARTIFACT_URL";
+    /** On a Deployment: the public host its Ingress serves, so an adopted instance keeps it. */
+    static final String ROUTE_HOST_ANNOTATION = "helixstack.io/route-host";
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(KubernetesRuntimeDriver.class);
 
@@ -75,6 +77,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     private final ArtifactUrls artifactUrls;
     private final ObservabilitySink sink;
     private final Clock clock;
+    private final Map<String, String> namespaceLabels;
     /** What each instance was deployed with: namespace, spec. */
     private final Map<String, Placed> placed = new ConcurrentHashMap<>();
 
@@ -86,6 +89,13 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
 
     public KubernetesRuntimeDriver(KubernetesClient client, KubernetesSettings settings, ArtifactUrls artifactUrls,
                                    ObservabilitySink sink, Clock clock) {
+        this(client, settings, artifactUrls, sink, clock, Map.of());
+    }
+
+    /** @param namespaceLabels put on every namespace it creates, e.g. the cluster's id, so a provider can find its own */
+    public KubernetesRuntimeDriver(KubernetesClient client, KubernetesSettings settings, ArtifactUrls artifactUrls,
+                                   ObservabilitySink sink, Clock clock, Map<String, String> namespaceLabels) {
+        this.namespaceLabels = Map.copyOf(namespaceLabels);
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.artifactUrls = Objects.requireNonNull(artifactUrls, "artifactUrls");
@@ -115,24 +125,32 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     public Instance deploy(InstanceSpec spec) {
         String namespace = namespace(spec.app(), spec.env().get(InstanceSpec.ENVIRONMENT));
         ensureNamespace(namespace, spec.app());
-        String id = dnsLabel(spec.app() + "-" + spec.service() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        String id = uniqueName(spec.app() + "-" + spec.service());
         Map<String, String> labels = labels(spec.app(), spec.service(), spec.deploymentId().toString());
         labels.put(INSTANCE, id);
+        String routeHost = spec.health().http() ? spec.env().get(InstanceSpec.ROUTE_HOST) : null;
         Deployment deployment = new DeploymentBuilder()
-                .withNewMetadata().withName(id).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewMetadata().withName(id).withNamespace(namespace).withLabels(labels)
+                .withAnnotations(routeHost == null ? Map.of() : Map.of(ROUTE_HOST_ANNOTATION, routeHost)).endMetadata()
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels(INSTANCE, id).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(podSpec(spec.artifact(), "exec " + spec.command(), spec.env(), spec.resources(),
-                        spec.health().http() ? spec.health().path() : null, "Always"))
+                .withSpec(podSpec(secretFor(namespace, id, labels, spec.artifact(), spec.env()), "exec " + spec.command(),
+                        spec.resources(), spec.health().http() ? spec.health().path() : null, "Always"))
                 .endTemplate().endSpec().build();
         Service own = new ServiceBuilder()
                 .withNewMetadata().withName(id).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec().addToSelector(INSTANCE, id)
                 .addNewPort().withName("http").withPort(80).withNewTargetPort(settings.containerPort()).endPort()
                 .endSpec().build();
-        client.apps().deployments().inNamespace(namespace).resource(deployment).create();
-        client.services().inNamespace(namespace).resource(own).createOr(NonDeletingOperation::update);
+        try {
+            client.apps().deployments().inNamespace(namespace).resource(deployment).create();
+            client.services().inNamespace(namespace).resource(own).createOr(NonDeletingOperation::update);
+        } catch (KubernetesClientException e) {
+            // Nothing half-created: what was applied goes again.
+            deleteInstance(namespace, id, Duration.ZERO);
+            throw e;
+        }
         placed.put(id, new Placed(namespace, spec.health().http() ? spec.env().get(InstanceSpec.ROUTE_HOST) : null,
                 spec.health().timeout()));
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(),
@@ -144,7 +162,9 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     @Override
     public Readiness awaitReady(Instance instance) {
         Placed p = find(instance);
-        Duration timeout = p.healthTimeout();
+        // Pulling images and downloading the artifact come first on a cluster: a worker's short settle time or a tight
+        // health timeout is not a rollout deadline.
+        Duration timeout = p.healthTimeout().compareTo(settings.minRollout()) > 0 ? p.healthTimeout() : settings.minRollout();
         Instant deadline = clock.instant().plus(timeout);
         String last = "no pod yet";
         while (clock.instant().isBefore(deadline)) {
@@ -213,8 +233,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         if (namespace == null) {
             return;
         }
-        client.apps().deployments().inNamespace(namespace).withName(instance.id()).withGracePeriod(grace.toSeconds()).delete();
-        client.services().inNamespace(namespace).withName(instance.id()).delete();
+        deleteInstance(namespace, instance.id(), grace);
         placed.remove(instance.id());
         system(instance.deploymentId(), instance.id(), "deleted Deployment " + namespace + "/" + instance.id());
     }
@@ -273,16 +292,34 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     /** Runs the task as a Job of one pod that is never restarted; waits for it to succeed, fail or run out of time. */
     @Override
     public TaskResult run(TaskSpec task) {
+        try {
+            return runJob(task);
+        } catch (KubernetesClientException e) {
+            return new TaskResult.Failed(task.name() + ": the cluster refused the Job (" + e.getMessage() + ")");
+        }
+    }
+
+    private TaskResult runJob(TaskSpec task) {
         String namespace = namespace(task.app(), task.env().get(InstanceSpec.ENVIRONMENT));
         ensureNamespace(namespace, task.app());
-        String name = dnsLabel(task.app() + "-" + task.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        String name = uniqueName(task.app() + "-" + task.name());
+        try {
+            return runJob(task, namespace, name);
+        } finally {
+            // The Job stays a while for its logs; the secrets it was given go at once.
+            client.secrets().inNamespace(namespace).withName(name).delete();
+        }
+    }
+
+    private TaskResult runJob(TaskSpec task, String namespace, String name) {
         Map<String, String> labels = labels(task.app(), task.name(), task.deploymentId().toString());
+        secretFor(namespace, name, labels, task.artifact(), task.env());
         Job job = new JobBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(Math.max(1, task.timeout().toSeconds()))
                 .withTtlSecondsAfterFinished(3600)
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(podSpec(task.artifact(), task.command(), task.env(), task.resources(), null, "Never"))
+                .withSpec(podSpec(name, task.command(), task.resources(), null, "Never"))
                 .endTemplate().endSpec().build();
         client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
         system(task.deploymentId(), name, "running " + task.name() + " as Job " + namespace + "/" + name + ": " + task.command());
@@ -325,11 +362,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
             if (id == null) {
                 continue;
             }
-            var container = d.getSpec().getTemplate().getSpec().getContainers().stream()
-                    .filter(c -> c.getName().equals(CONTAINER)).findFirst();
-            String host = container.filter(c -> c.getReadinessProbe() != null).flatMap(c -> Optional.ofNullable(c.getEnv())
-                    .flatMap(env -> env.stream().filter(e -> e.getName().equals(InstanceSpec.ROUTE_HOST)).map(EnvVar::getValue).findFirst()))
-                    .orElse(null);
+            String host = Optional.ofNullable(d.getMetadata().getAnnotations()).map(a -> a.get(ROUTE_HOST_ANNOTATION)).orElse(null);
             String namespace = d.getMetadata().getNamespace();
             placed.putIfAbsent(id, new Placed(namespace, host, Duration.ofMinutes(5)));
             adopted.add(new Instance(id, deploymentId, labels.get(APP), labels.get(SERVICE), new Endpoint(id + "." + namespace + ".svc", 80)));
@@ -342,21 +375,32 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         client.close();
     }
 
-    private PodSpec podSpec(Artifact artifact, String command, Map<String, String> env, Resources resources, String healthPath,
-                            String restartPolicy) {
-        List<EnvVar> vars = new ArrayList<>();
-        env.forEach((k, v) -> vars.add(new EnvVar(k, v, null)));
-        vars.add(new EnvVar("PORT", Integer.toString(settings.containerPort()), null));
-        vars.add(new EnvVar("HOST", "0.0.0.0", null));
-        vars.add(new EnvVar("HOME", "/tmp", null));
-        vars.sort(java.util.Comparator.comparing(EnvVar::getName));
+    /**
+     * The app's variables (secrets among them: passwords, database URLs) and the signed artifact URL go into a Secret of
+     * the instance's own, never into the Deployment's spec where anyone who may read Deployments would see them.
+     */
+    private String secretFor(String namespace, String name, Map<String, String> labels, Artifact artifact, Map<String, String> env) {
+        Map<String, String> data = new java.util.TreeMap<>(env);
+        data.put("PORT", Integer.toString(settings.containerPort()));
+        data.put("HOST", "0.0.0.0");
+        data.put("HOME", "/tmp");
+        data.put(ARTIFACT_URL, artifactUrls.urlFor(artifact).toString());
+        client.secrets().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withType("Opaque").withStringData(data).build()).createOr(NonDeletingOperation::update);
+        return name;
+    }
+
+    private PodSpec podSpec(String secret, String command, Resources resources, String healthPath, String restartPolicy) {
         Container fetch = new ContainerBuilder().withName("fetch-artifact").withImage(settings.fetchImage())
-                .withCommand("sh", "-c", "wget -q -O - \"$ARTIFACT_URL\" | tar -xzf - -C /app")
-                .addNewEnv().withName("ARTIFACT_URL").withValue(artifactUrls.urlFor(artifact).toString()).endEnv()
+                .withCommand("sh", "-c", "wget -q -O - \"$" + ARTIFACT_URL + "\" | tar -xzf - -C /app")
+                .addNewEnv().withName(ARTIFACT_URL).withNewValueFrom().withNewSecretKeyRef(ARTIFACT_URL, secret, false)
+                .endValueFrom().endEnv()
                 .addNewVolumeMount().withName("app").withMountPath("/app").endVolumeMount()
                 .build();
         ContainerBuilder app = new ContainerBuilder().withName(CONTAINER).withImage(settings.stackImage())
-                .withWorkingDir("/app").withCommand("/bin/sh", "-c", command).withEnv(vars)
+                .withWorkingDir("/app").withCommand("/bin/sh", "-c", command)
+                .addNewEnvFrom().withNewSecretRef(secret, false).endEnvFrom()
                 .addNewPort().withName("http").withContainerPort(settings.containerPort()).endPort()
                 .addNewVolumeMount().withName("app").withMountPath("/app").withReadOnly(true).endVolumeMount()
                 .withResources(resources(resources));
@@ -386,9 +430,15 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     private void ensureNamespace(String namespace, String app) {
         if (client.namespaces().withName(namespace).get() == null) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                    .addToLabels(MANAGED_BY, "helixstack").addToLabels(APP, app).endMetadata().build())
+                    .addToLabels(MANAGED_BY, "helixstack").addToLabels(APP, app).addToLabels(namespaceLabels).endMetadata().build())
                     .createOr(NonDeletingOperation::update);
         }
+    }
+
+    private void deleteInstance(String namespace, String id, Duration grace) {
+        client.apps().deployments().inNamespace(namespace).withName(id).withGracePeriod(grace.toSeconds()).delete();
+        client.services().inNamespace(namespace).withName(id).delete();
+        client.secrets().inNamespace(namespace).withName(id).delete();
     }
 
     private static Map<String, String> labels(String app, String service, String deploymentId) {
@@ -500,6 +550,13 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** {@code <prefix>-<8 hex>}, the prefix shortened so the random part always survives the 63-character limit. */
+    static String uniqueName(String prefix) {
+        String head = dnsLabel(prefix);
+        head = head.substring(0, Math.min(head.length(), 54)).replaceAll("-+$", "");
+        return head + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /** Lower case, [a-z0-9-], at most 63 characters, no dash at either end: a valid name and namespace. */

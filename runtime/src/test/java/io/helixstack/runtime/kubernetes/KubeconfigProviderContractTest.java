@@ -54,11 +54,15 @@ class KubeconfigProviderContractTest extends ProviderContract {
                 "node s.js", Map.of(), io.helixstack.plugin.api.HealthCheck.defaults()));
         client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("theirs")
                 .endMetadata().build()).create();
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("helix-other")
+                .addToLabels(KubernetesRuntimeDriver.MANAGED_BY, "helixstack").addToLabels(KubeconfigProvider.CLUSTER_LABEL, "kube-other")
+                .endMetadata().build()).create();
 
         provider().destroy(cluster);
 
         assertThat(client.namespaces().withName("helix-shop-production").get()).isNull();
         assertThat(client.namespaces().withName("theirs").get()).isNotNull();
+        assertThat(client.namespaces().withName("helix-other").get()).as("another cluster's namespace").isNotNull();
     }
 
     @Test

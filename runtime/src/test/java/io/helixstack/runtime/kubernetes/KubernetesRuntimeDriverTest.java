@@ -73,14 +73,24 @@ class KubernetesRuntimeDriverTest {
         var pod = d.getSpec().getTemplate().getSpec();
         assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
             assertThat(init.getImage()).isEqualTo("busybox:1.36");
-            assertThat(init.getEnv()).anySatisfy(e -> assertThat(e.getValue())
-                    .startsWith("https://helix.example/artifacts/" + "cd".repeat(32) + ".tar.gz"));
+            assertThat(init.getEnv()).singleElement().satisfies(e -> {
+                assertThat(e.getValue()).as("the signed URL is not in the spec").isNull();
+                assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(instance.id());
+            });
         });
         var app = pod.getContainers().getFirst();
         assertThat(app.getImage()).isEqualTo("node:20-slim");
         assertThat(app.getCommand()).containsExactly("/bin/sh", "-c", "exec node server.js");
-        assertThat(app.getEnv()).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("PORT=8080"))
-                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("GREETING=hi"));
+        assertThat(app.getEnvFrom()).singleElement().satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo(instance.id()));
+        String spec = io.fabric8.kubernetes.client.utils.Serialization.asJson(d);
+        assertThat(spec).as("no variable or signed URL in the Deployment").doesNotContain("GREETING").doesNotContain("sig=abc");
+        var secret = client.secrets().inNamespace(ns).withName(instance.id()).get();
+        Map<String, String> values = new java.util.HashMap<>(secret.getStringData() == null ? Map.of() : secret.getStringData());
+        if (secret.getData() != null) {
+            secret.getData().forEach((k, v) -> values.put(k, new String(java.util.Base64.getDecoder().decode(v))));
+        }
+        assertThat(values).containsEntry("GREETING", "hi").containsEntry("PORT", "8080")
+                .hasEntrySatisfying("HELIX_ARTIFACT_URL", url -> assertThat(url).startsWith("https://helix.example/artifacts/" + "cd".repeat(32)));
         assertThat(app.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(app.getResources().getLimits()).containsEntry("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
                 .containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"));
@@ -103,9 +113,21 @@ class KubernetesRuntimeDriverTest {
         assertThat(readiness.get()).isEqualTo(new Readiness.Ready());
         assertThat(driver.status(instance)).isEqualTo(InstanceStatus.RUNNING);
 
-        Instance slow = driver.deploy(web("shop", "production", Duration.ofMillis(700)));
-        assertThat(driver.awaitReady(slow)).isInstanceOfSatisfying(Readiness.NotReady.class,
+        KubernetesRuntimeDriver quick = new KubernetesRuntimeDriver(client, new KubernetesSettings("node:20-slim", "busybox:1.36",
+                8080, null, Duration.ofMillis(900)), a -> URI.create("https://x/a.tar.gz"), sink, Clock.systemUTC());
+        Instance slow = quick.deploy(new InstanceSpec(UUID.randomUUID(), "shop", "worker", artifact(), "node worker.js",
+                Map.of(InstanceSpec.ENVIRONMENT, "production"), HealthCheck.processUp(Duration.ofMillis(100))));
+        long started = System.nanoTime();
+        assertThat(quick.awaitReady(slow)).isInstanceOfSatisfying(Readiness.NotReady.class,
                 n -> assertThat(n.reason()).contains("rollout of " + slow.id() + " not ready within"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a worker's settle time is not its rollout deadline")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+
+        Instance gone = driver.deploy(web("shop", "production", Duration.ofSeconds(30)));
+        java.util.concurrent.Future<Readiness> waiting = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()
+                .submit(() -> driver.awaitReady(gone));
+        client.apps().deployments().inNamespace("helix-shop-production").withName(gone.id()).delete();
+        assertThat(waiting.get()).isEqualTo(new Readiness.NotReady("Deployment " + gone.id() + " is gone"));
     }
 
     @Test
@@ -243,6 +265,9 @@ class KubernetesRuntimeDriverTest {
         assertThat(KubernetesRuntimeDriver.namespace("shop", "branch/Feature_X")).isEqualTo("helix-shop-br-feature-x");
         assertThat(KubernetesRuntimeDriver.dnsLabel("a".repeat(80) + "-")).hasSize(63);
         assertThat(KubernetesRuntimeDriver.dnsLabel("--x--")).isEqualTo("x");
+        String a = KubernetesRuntimeDriver.uniqueName("a".repeat(80));
+        String b = KubernetesRuntimeDriver.uniqueName("a".repeat(80));
+        assertThat(a).hasSizeLessThanOrEqualTo(63).matches("a+-[0-9a-f]{8}").isNotEqualTo(b);
         assertThatThrownBy(() -> driver.awaitReady(new Instance("unknown", UUID.randomUUID(), "shop", "web",
                 new io.helixstack.plugin.api.Endpoint("x", 80)))).hasMessageContaining("expected: one deployed by this driver");
     }
