@@ -443,9 +443,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * configuration start there; only once every instance is ready does the route switch to it, under the switch lock,
      * and the application's later deployments go there too. The instances it ran on before drain and stop afterwards.
      *
+     * @param record written under the switch lock before traffic moves (the upgrade's completion); if it fails, nothing moves
      * @return empty when traffic moved, else why not (the application keeps running where it was)
      */
-    public Optional<String> moveTo(Application app, RuntimeTargets.Target target) {
+    public Optional<String> moveTo(Application app, RuntimeTargets.Target target, Runnable record) {
         Optional<UUID> liveId = store.applications().liveDeployment(app.id(), Deployment.PRODUCTION);
         if (liveId.isEmpty()) {
             return Optional.of("the application has no live production deployment");
@@ -466,6 +467,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             if (!serving.live(live.app(), live.environment()).equals(Optional.of(live.id()))) {
                 old = Optional.empty();
             } else {
+                // The record first: if it cannot be written, nothing in memory or in the proxy has changed yet.
+                try {
+                    record.run();
+                } catch (RuntimeException e) {
+                    launcher.stop(moved.instances());
+                    return Optional.of("could not record the move: " + e.getMessage());
+                }
                 old = serving.get(live.id());
                 serving.put(moved);
                 delivery.publishRoutes(serving.routeTable(config));

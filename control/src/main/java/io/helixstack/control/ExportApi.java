@@ -169,6 +169,6 @@ final class ExportApi {
     }
 
     private static String hex(String digest) {
-        return digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+        return ArtifactLinks.hex(digest);
     }
 }

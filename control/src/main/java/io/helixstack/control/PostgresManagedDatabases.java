@@ -60,15 +60,22 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
             PostgresCluster cluster;
             try {
                 cluster = clusters.get();
-                boolean created = !cluster.exists(name);
-                cluster.ensureDatabase(name, password);
-                store.managedDatabases().recorded(d.applicationId(), d.environment(), spec.name(), name);
-                if (created) {
-                    platformLog.note(d.applicationId(), d.id(), "Created database " + spec.name() + " (" + name + ")");
-                    if (!Deployment.PRODUCTION.equals(d.environment()) && spec.preview() == DatabaseSpec.PreviewData.SCHEMA) {
-                        copyProductionSchema(cluster, d, spec, name, password);
+                PostgresCluster c = cluster;
+                // One deployment at a time creates, copies into or drops a database.
+                c.locked(name, () -> {
+                    boolean created = !c.exists(name);
+                    c.ensureDatabase(name, password);
+                    store.managedDatabases().recorded(d.applicationId(), d.environment(), spec.name(), name);
+                    if (created) {
+                        platformLog.note(d.applicationId(), d.id(), "Created database " + spec.name() + " (" + name + ")");
                     }
-                }
+                    // Copied while the database is still empty: a copy a crash cut short is made again.
+                    if (!Deployment.PRODUCTION.equals(d.environment()) && spec.preview() == DatabaseSpec.PreviewData.SCHEMA
+                            && c.isEmpty(name)) {
+                        copyProductionSchema(c, d, spec, name, password);
+                    }
+                    return null;
+                });
             } catch (ProvisionException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -103,7 +110,11 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
             return;
         }
         for (var db : store.managedDatabases().of(applicationId, environment)) {
-            clusters.get().drop(db.databaseName());
+            PostgresCluster cluster = clusters.get();
+            cluster.locked(db.databaseName(), () -> {
+                cluster.drop(db.databaseName());
+                return null;
+            });
             store.managedDatabases().forget(db.databaseName());
             log.atInfo().addKeyValue("database", db.databaseName()).addKeyValue("environment", environment).log("Dropped a preview's database");
         }

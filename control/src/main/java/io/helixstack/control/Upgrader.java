@@ -35,9 +35,15 @@ public final class Upgrader {
     private final DeploymentOrchestrator orchestrator;
     private final ObservabilitySink sink;
     private final PlatformLog platformLog;
+    private final boolean databasesReachable;
 
+    /**
+     * @param databasesReachable whether the managed databases are on a server a cluster can reach (not the embedded one,
+     *                           which listens on 127.0.0.1); an application with managed databases cannot move otherwise
+     */
     public Upgrader(Store store, Map<String, Provider> providers, DeploymentOrchestrator orchestrator, ObservabilitySink sink,
-                    PlatformLog platformLog) {
+                    PlatformLog platformLog, boolean databasesReachable) {
+        this.databasesReachable = databasesReachable;
         this.store = store;
         this.providers = Map.copyOf(providers);
         this.orchestrator = orchestrator;
@@ -68,6 +74,12 @@ public final class Upgrader {
             fail(u, "provider " + u.provider() + " is not available on this HelixStack");
             return;
         }
+        if (!databasesReachable && !store.managedDatabases().of(app.id(), io.helixstack.domain.Deployment.PRODUCTION).isEmpty()) {
+            fail(u, "its managed databases run on this machine's embedded PostgreSQL, which a cluster cannot reach (expected:"
+                    + " HELIX_MANAGED_POSTGRES set to a PostgreSQL server the cluster reaches)");
+            return;
+        }
+        io.helixstack.plugin.api.RuntimeDriver driver = null;
         try {
             Cluster cluster;
             if (u.state().equals(UpgradeRepository.REQUESTED)) {
@@ -79,15 +91,20 @@ public final class Upgrader {
             } else {
                 cluster = cluster(u).orElseThrow(() -> new IllegalStateException("the provisioned cluster was not recorded"));
             }
-            RuntimeTargets.Target target = new RuntimeTargets.Target(provider.deploy(cluster, sink), cluster.ingress());
-            Optional<String> failure = orchestrator.moveTo(app, target);
+            driver = provider.deploy(cluster, sink);
+            RuntimeTargets.Target target = new RuntimeTargets.Target(driver, cluster.ingress());
+            // The upgrade is recorded completed under the switch, before traffic moves: the record and the route agree.
+            Optional<String> failure = orchestrator.moveTo(app, target, () -> store.upgrades().completed(u.id()));
             if (failure.isPresent()) {
+                driver.close();
                 fail(u, failure.get());
                 return;
             }
-            store.upgrades().completed(u.id());
             note(u, "Upgrade of " + app.name() + " completed: it runs on " + cluster.backend() + " (cluster " + cluster.id() + ")");
         } catch (RuntimeException e) {
+            if (driver != null) {
+                driver.close();
+            }
             log.atWarn().setCause(e).addKeyValue("upgrade", u.id()).log("Upgrade failed");
             fail(u, e.getMessage() == null ? e.toString() : e.getMessage());
         }

@@ -45,6 +45,10 @@ final class UpgradesApi {
         Application app = api.application(appName);
         UpgradeRequest req = ApiJson.read(body, UpgradeRequest.class,
                 "{\"provider\":\"kubeconfig\",\"region\":\"home-lab\",\"settings\":{\"kubeconfig\":\"<the YAML of ~/.kube/config>\"}}");
+        if (providers.isEmpty()) {
+            throw new InvalidInputException("no infrastructure provider is configured on this HelixStack (expected: HELIX_PUBLIC_URL"
+                    + " set to the API's address as a cluster reaches it, which enables the kubeconfig provider)");
+        }
         if (req.provider() == null || req.provider().isBlank()) {
             throw new InvalidInputException("provider: missing (expected: one of " + new TreeSet<>(providers.keySet()) + ")");
         }

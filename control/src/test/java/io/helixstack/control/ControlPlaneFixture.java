@@ -66,7 +66,7 @@ final class ControlPlaneFixture implements AutoCloseable {
         token = store.tokens().create(store.tokens().defaultTeam(), "test", "owner");
         bus = io.helixstack.bus.PostgresEventBus.start(db.dataSource(), io.helixstack.bus.PostgresEventBus.Settings.defaults()
                 .withRetry(new io.helixstack.plugin.api.RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(1))));
-        upgrades = new Upgrader(store, java.util.Map.of(provider.name(), provider), orchestrator, logs, logs).subscribe(bus);
+        upgrades = new Upgrader(store, java.util.Map.of(provider.name(), provider), orchestrator, logs, logs, true).subscribe(bus);
     }
 
     /** The databases the tests made in the shared server go with them: CI reuses the server between runs. */

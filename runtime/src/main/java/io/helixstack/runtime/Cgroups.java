@@ -37,6 +37,11 @@ final class Cgroups {
 
     /** Looks under {@code mount} (normally {@code /sys/fs/cgroup}) for a hierarchy the platform can create groups in. */
     static Cgroups probe(Path mount) {
+        return probe(mount, PARENT);
+    }
+
+    /** As {@link #probe(Path)} with the groups under {@code parent} instead of {@code helix/} (tests keep to their own). */
+    static Cgroups probe(Path mount, String parentName) {
         Path unified = mount.resolve("cgroup.controllers");
         try {
             if (Files.isRegularFile(unified)) {
@@ -44,7 +49,7 @@ final class Cgroups {
                 if (!controllers.contains("memory") || !controllers.contains("cpu")) {
                     return unavailable("cgroup v2 without the memory and cpu controllers");
                 }
-                Path parent = mount.resolve(PARENT);
+                Path parent = mount.resolve(parentName);
                 Files.createDirectories(parent);
                 // Children of helix/ get the controllers only when helix/ delegates them.
                 Files.writeString(mount.resolve("cgroup.subtree_control"), "+memory +cpu");
@@ -54,13 +59,30 @@ final class Cgroups {
             Path memory = mount.resolve("memory");
             Path cpu = mount.resolve("cpu");
             if (Files.isRegularFile(memory.resolve("memory.limit_in_bytes")) && Files.isRegularFile(cpu.resolve("cpu.cfs_quota_us"))) {
-                Files.createDirectories(memory.resolve(PARENT));
-                Files.createDirectories(cpu.resolve(PARENT));
-                return new Cgroups(Version.V1, memory.resolve(PARENT), cpu.resolve(PARENT), null);
+                Files.createDirectories(memory.resolve(parentName));
+                Files.createDirectories(cpu.resolve(parentName));
+                return new Cgroups(Version.V1, memory.resolve(parentName), cpu.resolve(parentName), null);
             }
             return unavailable("no cgroup hierarchy with memory and cpu controllers under " + mount);
         } catch (IOException | SecurityException e) {
             return unavailable("cannot create control groups under " + mount + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Removes the (empty) parent group and its empty children: tests clean up after themselves. */
+    void removeEmptyGroups() {
+        for (Path root : new java.util.LinkedHashSet<>(java.util.Arrays.asList(memoryRoot, cpuRoot))) {
+            if (root == null || !Files.isDirectory(root)) {
+                continue;
+            }
+            try (var children = Files.list(root)) {
+                for (Path child : children.filter(Files::isDirectory).toList()) {
+                    Files.deleteIfExists(child);
+                }
+                Files.deleteIfExists(root);
+            } catch (IOException e) {
+                log.atWarn().addKeyValue("group", root).log("Could not remove a control group: {}", e.getMessage());
+            }
         }
     }
 
@@ -102,6 +124,19 @@ final class Cgroups {
         }
 
         void remove() {
+            // A process that outlived the instance (it left the session, or ignored SIGKILL's aftermath) keeps the group
+            // busy: it goes first, so neither the process nor the group leaks.
+            for (Path procs : procsFiles()) {
+                try {
+                    for (String pid : Files.readAllLines(procs)) {
+                        if (!pid.isBlank()) {
+                            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                        }
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the group is gone already, or unreadable: removing it below says so
+                }
+            }
             for (Path group : groups) {
                 try {
                     Files.deleteIfExists(group);

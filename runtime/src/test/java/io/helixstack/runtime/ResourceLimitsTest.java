@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** cpu and memory limits through cgroups (where this machine lets the tests create them), and tasks' environment. */
 class ResourceLimitsTest {
     private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+    /** Groups of their own, never the platform's helix/: a server running on this machine keeps its limits. */
+    private static final String TEST_PARENT = "helix-test-" + Long.toHexString(System.nanoTime());
 
     @TempDir
     Path tmp;
@@ -36,6 +38,7 @@ class ResourceLimitsTest {
         if (driver != null) {
             driver.close();
         }
+        Cgroups.probe(CGROUP_MOUNT, TEST_PARENT).removeEmptyGroups();
     }
 
     @Test
@@ -61,13 +64,15 @@ class ResourceLimitsTest {
         Instance instance = ready(TestApps.spec(artifact, "node server.js", Map.of(), HealthCheck.defaults(),
                 new Resources(OptionalDouble.of(0.5), OptionalLong.of(256))));
 
-        Path v2 = CGROUP_MOUNT.resolve("helix").resolve(instance.id());
+        Path v2 = CGROUP_MOUNT.resolve(TEST_PARENT).resolve(instance.id());
         if (Files.isRegularFile(CGROUP_MOUNT.resolve("cgroup.controllers"))) {
             assertThat(Files.readString(v2.resolve("cpu.max")).strip()).isEqualTo("50000 100000");
             assertThat(Files.readString(v2.resolve("memory.max")).strip()).isEqualTo(Long.toString(256L << 20));
+            driver.cleanup(instance, Duration.ofSeconds(5));
+            assertThat(v2).doesNotExist();
         } else {
-            Path cpu = CGROUP_MOUNT.resolve("cpu/helix").resolve(instance.id());
-            Path memory = CGROUP_MOUNT.resolve("memory/helix").resolve(instance.id());
+            Path cpu = CGROUP_MOUNT.resolve("cpu").resolve(TEST_PARENT).resolve(instance.id());
+            Path memory = CGROUP_MOUNT.resolve("memory").resolve(TEST_PARENT).resolve(instance.id());
             assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("50000");
             assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).strip()).isEqualTo(Long.toString(256L << 20));
             assertThat(Files.readString(memory.resolve("cgroup.procs"))).as("the app runs in its group").isNotBlank();
@@ -109,7 +114,7 @@ class ResourceLimitsTest {
     }
 
     private static Cgroups requireCgroups() {
-        Cgroups cgroups = Cgroups.probe(CGROUP_MOUNT);
+        Cgroups cgroups = Cgroups.probe(CGROUP_MOUNT, TEST_PARENT);
         assumeTrue(cgroups.active(), "cgroups cannot be used here: " + cgroups.unavailableReason());
         return cgroups;
     }

@@ -116,12 +116,16 @@ public final class HelixServer implements AutoCloseable {
             // Deployment events to the applications' notification hooks.
             toClose.push(new DeployNotifier(store, control).subscribe(bus));
             // Infrastructure applications can be upgraded to: an existing cluster, adopted from a kubeconfig. Its pods fetch
-            // artifacts by signed URL from the API as HELIX_PUBLIC_URL names it.
+            // artifacts by signed URL from the API as HELIX_PUBLIC_URL names it; without that address (the API listens on
+            // 127.0.0.1 by default, which no pod reaches) no provider is offered.
             ArtifactLinks links = new ArtifactLinks(store, clock);
-            String[] apiBase = {config.publicUrl()};
-            Map<String, Provider> providers = Map.of(KubeconfigProvider.NAME, new KubeconfigProvider(KubernetesSettings.defaults(),
-                    artifact -> links.signed(apiBase[0], artifact.digest(), CLUSTER_ARTIFACT_URL_LIFETIME), clock));
-            Upgrader upgrader = new Upgrader(store, providers, orchestrator, logs, logs);
+            String publicUrl = config.publicUrl();
+            Map<String, Provider> providers = publicUrl == null ? Map.of() : Map.of(KubeconfigProvider.NAME,
+                    new KubeconfigProvider(KubernetesSettings.defaults(),
+                            artifact -> links.signed(publicUrl, artifact.digest(), CLUSTER_ARTIFACT_URL_LIFETIME), clock));
+            // Apps' databases on the embedded server listen on 127.0.0.1: a cluster's pods could not reach them.
+            boolean databasesReachable = !HelixConfig.MANAGED_POSTGRES_EMBEDDED.equals(config.managedPostgres());
+            Upgrader upgrader = new Upgrader(store, providers, orchestrator, logs, logs, databasesReachable);
             upgrader.restore();
             toClose.push(upgrader.subscribe(bus));
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
@@ -131,9 +135,6 @@ public final class HelixServer implements AutoCloseable {
             api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
                     metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers));
             api.start();
-            if (apiBase[0] == null) {
-                apiBase[0] = (config.tls() == null ? "http" : "https") + "://" + config.bind() + ":" + api.port();
-            }
             toClose.push(api);
 
             String scheme = config.tls() == null ? "http" : "https";

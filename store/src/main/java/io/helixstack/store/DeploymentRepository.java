@@ -174,13 +174,13 @@ public final class DeploymentRepository {
                 .bind("a", applicationId).bind("n", environment).map((rs, c) -> map(rs)).findOne());
     }
 
-    /** A restart was asked for: emits {@code deployment.restart.requested}. */
     /** Counts one more resume of a deployment interrupted by a platform stop; @return how many there have been now */
     public int resumed(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("update deployments set resumes = resumes + 1 where id = :id returning resumes")
                 .bind("id", id).mapTo(Integer.class).one());
     }
 
+    /** A restart was asked for: emits {@code deployment.restart.requested}. */
     public void restartRequested(UUID id) {
         jdbi.useTransaction(h -> events.append(h, new Event.DeploymentRestartRequested(id, get(h, id).app(), clock.instant())));
     }

@@ -133,6 +133,11 @@ public final class PostgresCluster implements AutoCloseable {
             ignoreDuplicate(() -> st.execute("create database " + name + " owner " + name));
             st.execute("revoke all on database " + name + " from public");
             st.execute("grant connect, temporary on database " + name + " to " + name);
+            if (embedded != null) {
+                // A server of the platform's own: apps' roles reach their own database and nothing else on it.
+                st.execute("revoke connect on database postgres from public");
+                st.execute("revoke connect on database template1 from public");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + " in the managed PostgreSQL: " + e.getMessage(), e);
         }
@@ -223,30 +228,77 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     private static void run(List<String> command, String password, String what) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("PG"));
-        if (password != null) {
-            env.put("PGPASSWORD", password);
-        }
-        env.put("PGCONNECT_TIMEOUT", "10");
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
+        // Output to a file, not a pipe: a pipe read would block past the timeout while the tool still runs.
+        Path output = Files.createTempFile("helix-pg-tool-", ".log");
         try {
-            if (!process.waitFor(TOOL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(what + " did not finish within " + TOOL_TIMEOUT_MINUTES + " minutes");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(k -> k.startsWith("PG"));
+            if (password != null) {
+                env.put("PGPASSWORD", password);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IllegalStateException(what + " interrupted", e);
+            env.put("PGCONNECT_TIMEOUT", "10");
+            Process process = builder.start();
+            try {
+                if (!process.waitFor(TOOL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(what + " did not finish within " + TOOL_TIMEOUT_MINUTES + " minutes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IllegalStateException(what + " interrupted", e);
+            }
+            if (process.exitValue() != 0) {
+                String text = Files.readString(output, StandardCharsets.UTF_8).strip();
+                throw new IllegalStateException(what + " failed (exit code " + process.exitValue() + "): "
+                        + (text.isEmpty() ? "no output" : text.lines().limit(3).reduce((a, b) -> a + " / " + b).orElse(text)));
+            }
+        } finally {
+            Files.deleteIfExists(output);
         }
-        if (process.exitValue() != 0) {
-            String text = new String(output, StandardCharsets.UTF_8).strip();
-            throw new IllegalStateException(what + " failed (exit code " + process.exitValue() + "): "
-                    + (text.isEmpty() ? "no output" : text.lines().limit(3).reduce((a, b) -> a + " / " + b).orElse(text)));
+    }
+
+    /**
+     * Runs {@code action} holding a cluster-wide lock on {@code name} (a PostgreSQL advisory lock): two deployments of
+     * one environment never create, copy into or drop the same database at once.
+     */
+    public <T> T locked(String name, java.util.function.Supplier<T> action) {
+        requireName(name);
+        try (Connection c = admin(); PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, "helix-managed:" + name);
+            lock.execute();
+            try {
+                return action.get();
+            } finally {
+                try (PreparedStatement unlock = c.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
+                    unlock.setString(1, "helix-managed:" + name);
+                    unlock.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock database " + name + " in the managed PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the database has no tables, views or sequences of its own (a schema copy has not happened yet). */
+    public boolean isEmpty(String database) {
+        requireName(database);
+        Properties props = new Properties();
+        props.setProperty("user", adminUser);
+        if (adminPassword != null) {
+            props.setProperty("password", adminPassword);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, props);
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                     + " where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'")) {
+            rs.next();
+            return rs.getLong(1) == 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read database " + database + " in the managed PostgreSQL: " + e.getMessage(), e);
         }
     }
 

@@ -48,6 +48,11 @@ class PostgresClusterIT {
                 .hasMessageContaining("password authentication failed");
         assertThatThrownBy(() -> connect("shop_db", "blog_db", "s3cret-blog").close()).as("another app's role")
                 .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> connect("postgres", "blog_db", "s3cret-blog").close()).as("the server's own database")
+                .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        assertThat(cluster.isEmpty("shop_db")).isFalse();
+        assertThat(cluster.isEmpty("blog_db")).isTrue();
+        assertThat(cluster.locked("shop_db", () -> "held")).isEqualTo("held");
         assertThat(cluster.exists("shop_db")).isTrue();
         assertThat(cluster.exists("nope_db")).isFalse();
     }
