@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where each application's instances run: the platform's own runtime (processes on this machine) unless the application
  * was upgraded to a cluster, whose driver then takes its deployments, restarts and rollbacks.
  */
-public final class RuntimeTargets {
+public final class RuntimeTargets implements AutoCloseable {
     /**
      * A runtime and, for a cluster, where its ingress takes HTTP traffic: then the built-in proxy forwards the app's hosts
      * there instead of to the instances' own endpoints.
@@ -39,8 +39,22 @@ public final class RuntimeTargets {
         return local;
     }
 
-    /** From now on the application's instances run on {@code target}. */
+    /** From now on the application's instances run on {@code target}; a cluster driver it replaces is closed. */
     public void move(UUID applicationId, Target target) {
-        byApplication.put(applicationId, target);
+        Target previous = byApplication.put(applicationId, target);
+        if (previous != null && previous.driver() != target.driver() && previous.driver() != local.driver() && !inUse(previous.driver())) {
+            previous.driver().close();
+        }
+    }
+
+    private boolean inUse(RuntimeDriver driver) {
+        return byApplication.values().stream().anyMatch(t -> t.driver() == driver);
+    }
+
+    /** Closes the clusters' drivers (their clients); the local runtime is the server's to close. Pods keep running. */
+    @Override
+    public void close() {
+        byApplication.values().stream().map(Target::driver).filter(d -> d != local.driver()).distinct().forEach(RuntimeDriver::close);
+        byApplication.clear();
     }
 }

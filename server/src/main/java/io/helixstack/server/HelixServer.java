@@ -104,6 +104,7 @@ public final class HelixServer implements AutoCloseable {
                     ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
             ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
             RuntimeTargets targets = new RuntimeTargets(runtime);
+            toClose.push(targets);
             DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, proxy, logs, control, clock,
                     databases);
             toClose.push(orchestrator);
