@@ -492,6 +492,11 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The driver that runs an instance: the local runtime, or the cluster an upgraded application moved to. */
+    public RuntimeDriver driverOf(Instance instance) {
+        return launcher.driver(instance);
+    }
+
     /** Where the application's instances run (for recovery after a restart). */
     public void useTarget(UUID applicationId, RuntimeTargets.Target target) {
         targets.move(applicationId, target);

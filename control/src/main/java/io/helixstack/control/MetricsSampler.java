@@ -58,7 +58,7 @@ public final class MetricsSampler implements AutoCloseable {
     }
 
     private final MeterRegistry registry;
-    private final RuntimeDriver runtime;
+    private final java.util.function.Function<Instance, Optional<InstanceStats>> stats;
     private final Supplier<List<Target>> targets;
     private final ObservabilitySink sink;
     private final Clock clock;
@@ -70,18 +70,23 @@ public final class MetricsSampler implements AutoCloseable {
 
     MetricsSampler(MeterRegistry registry, RuntimeDriver runtime, Supplier<List<Target>> targets, ObservabilitySink sink,
                    Clock clock, Duration interval) {
+        this(registry, runtime::stats, targets, sink, clock, interval);
+    }
+
+    private MetricsSampler(MeterRegistry registry, java.util.function.Function<Instance, Optional<InstanceStats>> stats,
+                           Supplier<List<Target>> targets, ObservabilitySink sink, Clock clock, Duration interval) {
         this.registry = registry;
-        this.runtime = runtime;
+        this.stats = stats;
         this.targets = targets;
         this.sink = sink;
         this.clock = clock;
         this.interval = interval;
     }
 
-    /** Samples what the orchestrator serves. */
-    public MetricsSampler(MeterRegistry registry, RuntimeDriver runtime, DeploymentOrchestrator orchestrator,
-                          ObservabilitySink sink, Clock clock, Duration interval) {
-        this(registry, runtime, () -> orchestrator.served().stream()
+    /** Samples what the orchestrator serves, each instance through the driver that runs it (the local one, or a cluster's). */
+    public MetricsSampler(MeterRegistry registry, DeploymentOrchestrator orchestrator, ObservabilitySink sink, Clock clock,
+                          Duration interval) {
+        this(registry, (Instance i) -> orchestrator.driverOf(i).stats(i), () -> orchestrator.served().stream()
                 .map(s -> new Target(s.app(), s.deploymentId(), s.instances())).toList(), sink, clock, interval);
     }
 
@@ -188,11 +193,11 @@ public final class MetricsSampler implements AutoCloseable {
         int restarts = 0;
         Map<String, InstanceStats> current = new HashMap<>();
         for (Instance i : t.instances()) {
-            Optional<InstanceStats> stats = runtime.stats(i);
-            if (stats.isEmpty()) {
+            Optional<InstanceStats> sampled = stats.apply(i);
+            if (sampled.isEmpty()) {
                 continue;
             }
-            InstanceStats s = stats.get();
+            InstanceStats s = sampled.get();
             current.put(i.id(), s);
             InstanceStats before = prev.instances.get(i.id());
             // A restart starts the CPU count again from zero, like a counter reset.

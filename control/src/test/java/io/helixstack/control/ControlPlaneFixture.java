@@ -59,7 +59,7 @@ final class ControlPlaneFixture implements AutoCloseable {
                 : io.helixstack.store.PostgresCluster.external("postgresql://postgres@127.0.0.1:5432/postgres");
         orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC(),
                 new PostgresManagedDatabases(() -> cluster, store, logs, dbPrefix));
-        sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
+        sampler = new MetricsSampler(metrics, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
         api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
                 new ControlPlane.Options(sampler, tmp.resolve("git"), null, java.util.Map.of(provider.name(), provider)));
         api.start();

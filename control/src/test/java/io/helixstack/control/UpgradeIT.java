@@ -41,6 +41,10 @@ class UpgradeIT extends ControlApiSupport {
         Route.Upstreams route = (Route.Upstreams) delivery.routes().find("moving.localhost").orElseThrow();
         assertThat(route.endpoints()).containsExactly(moved.endpoint());
         await().atMost(Duration.ofSeconds(15)).until(() -> localInstancesOf(v1).isEmpty());
+        // Its CPU and memory come from the cluster's driver now.
+        cluster.setUsage(moved, 0.5, 48L << 20);
+        assertThat(fixture.sampler.sample()).filteredOn(p -> p.app().equals("moving") && p.name().equals(MetricsSampler.MEMORY))
+                .singleElement().satisfies(p -> assertThat(p.value()).isEqualTo(48L << 20));
 
         String v2 = upload("moving", "fake-serve moving-v2");
         awaitState(v2, "live");

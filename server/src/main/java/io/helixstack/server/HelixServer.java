@@ -131,7 +131,7 @@ public final class HelixServer implements AutoCloseable {
             toClose.push(upgrader.subscribe(bus));
             // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
             orchestrator.recover();
-            MetricsSampler sampler = new MetricsSampler(metrics, runtime, orchestrator, logs, clock, config.metricsInterval()).start();
+            MetricsSampler sampler = new MetricsSampler(metrics, orchestrator, logs, clock, config.metricsInterval()).start();
             toClose.push(sampler);
             api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
                     metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers));
