@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresManagedDatabases implements ManagedDatabases {
     private static final Logger log = LoggerFactory.getLogger(PostgresManagedDatabases.class);
+
+    private static final java.util.Set<io.helixstack.domain.DeploymentState> ACTIVE = java.util.EnumSet.of(
+            io.helixstack.domain.DeploymentState.QUEUED, io.helixstack.domain.DeploymentState.BUILDING,
+            io.helixstack.domain.DeploymentState.BUILT, io.helixstack.domain.DeploymentState.DEPLOYING,
+            io.helixstack.domain.DeploymentState.LIVE);
 
     /** What every database name starts with. */
     public static final String PREFIX = "helix_";
@@ -107,6 +113,14 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
     @Override
     public void dropEnvironment(UUID applicationId, String environment) {
         if (Deployment.PRODUCTION.equals(environment)) {
+            return;
+        }
+        // The preview may have come back while its old instances drained (a pull request reopened, a branch pushed
+        // again): its new deployment uses these databases, which then stay.
+        Optional<Deployment> latest = store.deployments().latestIn(applicationId, environment);
+        if (latest.isPresent() && ACTIVE.contains(latest.get().state())) {
+            log.atInfo().addKeyValue("environment", environment).addKeyValue("deployment", latest.get().label())
+                    .log("Kept a preview's databases: a newer deployment of it uses them");
             return;
         }
         for (var db : store.managedDatabases().of(applicationId, environment)) {

@@ -169,6 +169,13 @@ class ServicesIT extends ControlApiSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> !fixture.cluster.exists(previewDb));
         assertThat(fixture.cluster.exists(prodDb)).as("production's database stays").isTrue();
         assertThat(store.managedDatabases().of(app.id(), Deployment.previewEnvironment(5))).isEmpty();
+
+        // Reopened: the preview gets its database again; a late drop of the old preview's must not take it away.
+        Deployment reopened = fixture.orchestrator.deploy(app, Deployment.previewEnvironment(5), prod.source(), "test");
+        awaitState(reopened.id().toString(), "live");
+        new PostgresManagedDatabases(() -> fixture.cluster, store, logs, fixture.dbPrefix)
+                .dropEnvironment(app.id(), Deployment.previewEnvironment(5));
+        assertThat(fixture.cluster.exists(previewDb)).as("in use by the reopened preview").isTrue();
     }
 
     private String deploy(String app, String manifest) throws Exception {
