@@ -1,14 +1,15 @@
 package io.helixstack.control;
 
+import io.helixstack.domain.Hashes;
 import io.helixstack.domain.Deployment;
 import io.helixstack.manifest.DatabaseCredentials;
 import io.helixstack.manifest.DatabaseEndpoint;
 import io.helixstack.manifest.DatabaseSpec;
 import io.helixstack.store.PostgresCluster;
 import io.helixstack.store.Store;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
+
+
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +151,7 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
             suffix = "_" + environment;
         }
         String readable = (prefix + app + "_" + database + suffix).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        String hash = sha256(applicationId + "|" + database + "|" + environment).substring(0, 10);
+        String hash = Hashes.sha256Hex(applicationId + "|" + database + "|" + environment).substring(0, 10);
         return readable.substring(0, Math.min(readable.length(), 52)) + "_" + hash;
     }
 
@@ -158,11 +159,4 @@ public final class PostgresManagedDatabases implements ManagedDatabases {
         return HexFormat.of().formatHex(store.derive("managed-db:" + databaseName)).substring(0, 40);
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,12 +1,13 @@
 package io.helixstack.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.helixstack.domain.Hashes;
+
+
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HexFormat;
+
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -47,7 +48,7 @@ public final class TokenRepository {
         RANDOM.nextBytes(raw);
         String token = "hx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         jdbi.useHandle(h -> h.createUpdate("insert into api_tokens (id, name, token_sha256, team_id, role) values (:id, :name, :hash, :team, :role)")
-                .bind("id", UUID.randomUUID()).bind("name", name).bind("hash", sha256(token)).bind("team", teamId).bind("role", role)
+                .bind("id", UUID.randomUUID()).bind("name", name).bind("hash", Hashes.sha256Hex(token)).bind("team", teamId).bind("role", role)
                 .execute());
         return token;
     }
@@ -58,7 +59,7 @@ public final class TokenRepository {
         }
         // A read on every request; the last-use time is written at most once a minute, not on every CLI poll.
         return jdbi.withHandle(h -> h.createQuery("select id, team_id, name, role, last_used_at from api_tokens where token_sha256 = :hash")
-                .bind("hash", sha256(token))
+                .bind("hash", Hashes.sha256Hex(token))
                 .map((rs, ctx) -> new Row(new Principal(rs.getObject("id", UUID.class), rs.getObject("team_id", UUID.class),
                         rs.getString("name"), rs.getString("role")), rs.getTimestamp("last_used_at")))
                 .findOne()
@@ -75,11 +76,4 @@ public final class TokenRepository {
     private record Row(Principal principal, java.sql.Timestamp lastUsed) {
     }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

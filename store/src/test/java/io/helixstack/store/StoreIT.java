@@ -52,11 +52,11 @@ class StoreIT {
         assertThat(store.tokens().verify(token)).hasValueSatisfying(p -> assertThat(p.role()).isEqualTo("owner"));
         assertThat(store.tokens().verify(token + "x")).isEmpty();
         List<String> stored = store.jdbi().withHandle(h -> h.createQuery("select token_sha256 from api_tokens").mapTo(String.class).list());
-        assertThat(stored).doesNotContain(token).contains(TokenRepository.sha256(token));
+        assertThat(stored).doesNotContain(token).contains(io.helixstack.domain.Hashes.sha256Hex(token));
 
         // The last use is recorded, but not rewritten by every request within the resolution.
         java.util.function.Supplier<java.sql.Timestamp> lastUsed = () -> store.jdbi().withHandle(h -> h.createQuery(
-                "select last_used_at from api_tokens where token_sha256 = :h").bind("h", TokenRepository.sha256(token))
+                "select last_used_at from api_tokens where token_sha256 = :h").bind("h", io.helixstack.domain.Hashes.sha256Hex(token))
                 .mapTo(java.sql.Timestamp.class).one());
         java.sql.Timestamp first = lastUsed.get();
         assertThat(first).isNotNull();

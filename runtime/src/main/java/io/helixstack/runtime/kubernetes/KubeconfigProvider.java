@@ -1,5 +1,6 @@
 package io.helixstack.runtime.kubernetes;
 
+import io.helixstack.domain.Hashes;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -10,11 +11,11 @@ import io.helixstack.plugin.api.Endpoint;
 import io.helixstack.plugin.api.ObservabilitySink;
 import io.helixstack.plugin.api.Provider;
 import io.helixstack.plugin.api.RuntimeDriver;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
+
+
 import java.time.Clock;
-import java.util.HexFormat;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -90,7 +91,7 @@ public final class KubeconfigProvider implements Provider {
             throw new IllegalStateException("the cluster at " + config.getMasterUrl() + " does not answer: " + e.getMessage(), e);
         }
         Optional<Endpoint> ingress = Optional.ofNullable(request.settings().get("ingress")).map(KubeconfigProvider::endpoint);
-        return new Cluster("kube-" + sha256(config.getMasterUrl() + "|" + config.getCurrentContext()).substring(0, 12), NAME, backend,
+        return new Cluster("kube-" + Hashes.sha256Hex(config.getMasterUrl() + "|" + config.getCurrentContext()).substring(0, 12), NAME, backend,
                 request.region(), ingress, request.settings());
     }
 
@@ -182,11 +183,4 @@ public final class KubeconfigProvider implements Provider {
                 + " controller, e.g. 203.0.113.10:80)");
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
