@@ -76,9 +76,8 @@ final class InstanceLauncher {
             return new Launch.Started(staticServed(d, artifact));
         }
         platformLog.protect(d.id(), appEnv.values());
-        String defaultHealthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
         ProcessPlan plan;
-        switch (ProcessPlan.of(artifact, defaultHealthPath)) {
+        switch (plan(d, artifact)) {
             case ProcessPlan.Resolved.Unsupported u -> {
                 return new Launch.Failed(u.reason());
             }
@@ -108,7 +107,6 @@ final class InstanceLauncher {
             note(d, "Release command finished");
         }
         List<Instance> started = new ArrayList<>();
-        Map<Instance, ProcessPlan.Service> serviceOf = new HashMap<>();
         try {
             for (ProcessPlan.Service service : plan.services()) {
                 HealthCheck health = service.http() ? new HealthCheck(service.healthPath(), config.healthTimeout())
@@ -124,7 +122,6 @@ final class InstanceLauncher {
                     Instance instance = runtime.deploy(spec);
                     driverOf.put(instance.id(), runtime);
                     started.add(instance);
-                    serviceOf.put(instance, service);
                     store.instances().started(instance.id(), d.id(), service.name(), instance.endpoint().host(),
                             instance.endpoint().port());
                     note(d, "Starting " + d.label() + " " + (service.http() ? "" : "worker ") + service.name() + " instance "
@@ -142,16 +139,7 @@ final class InstanceLauncher {
             stop(started);
             return new Launch.Failed("could not start an instance: " + e.getMessage());
         }
-        Map<String, Route> routes = new LinkedHashMap<>();
-        List<ProcessPlan.Service> http = plan.httpServices();
-        for (int i = 0; i < http.size(); i++) {
-            ProcessPlan.Service service = http.get(i);
-            // A cluster routes by host itself: the proxy forwards the app's hosts to its ingress.
-            List<Endpoint> endpointsOfService = target.ingress().map(List::of).orElseGet(() -> started.stream()
-                    .filter(inst -> serviceOf.get(inst) == service).map(Instance::endpoint).toList());
-            routes.put(i == 0 ? ServingState.PRIMARY : service.name(), new Route.Upstreams(d.id(), d.app(), endpointsOfService));
-        }
-        return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.copyOf(started), routes));
+        return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.copyOf(started), routes(d, plan, target, started)));
     }
 
     /**
@@ -166,21 +154,33 @@ final class InstanceLauncher {
         if (kept.isEmpty()) {
             return Optional.empty();
         }
-        String defaultHealthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
-        if (!(ProcessPlan.of(artifact, defaultHealthPath) instanceof ProcessPlan.Resolved.Ok ok)
+        if (!(plan(d, artifact) instanceof ProcessPlan.Resolved.Ok ok)
                 || !ok.plan().services().stream().allMatch(s -> kept.stream().anyMatch(i -> i.service().equals(s.name())))) {
             return Optional.empty();
         }
+        kept.forEach(inst -> driverOf.put(inst.id(), target.driver()));
+        return Optional.of(new ServingState.Served(d.id(), d.app(), kept, routes(d, ok.plan(), target, kept)));
+    }
+
+    /**
+     * The first http service on the app's own hosts, the others under their names; a cluster routes by host itself, so
+     * there the proxy forwards the app's hosts to its ingress instead of to the instances.
+     */
+    private static Map<String, Route> routes(Deployment d, ProcessPlan plan, RuntimeTargets.Target target, List<Instance> instances) {
         Map<String, Route> routes = new LinkedHashMap<>();
-        List<ProcessPlan.Service> http = ok.plan().httpServices();
+        List<ProcessPlan.Service> http = plan.httpServices();
         for (int i = 0; i < http.size(); i++) {
             String name = http.get(i).name();
-            List<Endpoint> endpoints = target.ingress().map(List::of).orElseGet(() -> kept.stream()
+            List<Endpoint> endpoints = target.ingress().map(List::of).orElseGet(() -> instances.stream()
                     .filter(inst -> inst.service().equals(name)).map(Instance::endpoint).toList());
             routes.put(i == 0 ? ServingState.PRIMARY : name, new Route.Upstreams(d.id(), d.app(), endpoints));
         }
-        kept.forEach(inst -> driverOf.put(inst.id(), target.driver()));
-        return Optional.of(new ServingState.Served(d.id(), d.app(), kept, routes));
+        return routes;
+    }
+
+    private ProcessPlan.Resolved plan(Deployment d, Artifact artifact) {
+        String defaultHealthPath = store.applications().byId(d.applicationId()).map(a -> a.healthPath()).orElse(HealthCheck.DEFAULT_PATH);
+        return ProcessPlan.of(artifact, defaultHealthPath);
     }
 
     /** Precedence, lowest first: the buildpack's defaults, helix.yaml's env, the variables set with `helix env`, the platform's. */
