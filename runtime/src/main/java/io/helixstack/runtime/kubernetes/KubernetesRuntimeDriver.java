@@ -1,15 +1,8 @@
 package io.helixstack.runtime.kubernetes;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -30,7 +23,6 @@ import io.helixstack.plugin.api.InstanceStatus;
 import io.helixstack.plugin.api.LogRecord;
 import io.helixstack.plugin.api.ObservabilitySink;
 import io.helixstack.plugin.api.Readiness;
-import io.helixstack.plugin.api.Resources;
 import io.helixstack.plugin.api.RuntimeDriver;
 import io.helixstack.plugin.api.TaskResult;
 import io.helixstack.plugin.api.TaskSpec;
@@ -78,6 +70,8 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     private final ObservabilitySink sink;
     private final Clock clock;
     private final Map<String, String> namespaceLabels;
+    private final PodTemplates templates;
+    private final PodStatus pods;
     /** What each instance was deployed with: namespace, spec. */
     private final Map<String, Placed> placed = new ConcurrentHashMap<>();
 
@@ -96,6 +90,8 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     public KubernetesRuntimeDriver(KubernetesClient client, KubernetesSettings settings, ArtifactUrls artifactUrls,
                                    ObservabilitySink sink, Clock clock, Map<String, String> namespaceLabels) {
         this.namespaceLabels = Map.copyOf(namespaceLabels);
+        this.templates = new PodTemplates(settings);
+        this.pods = new PodStatus(client);
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.artifactUrls = Objects.requireNonNull(artifactUrls, "artifactUrls");
@@ -126,7 +122,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         String namespace = namespace(spec.app(), spec.env().get(InstanceSpec.ENVIRONMENT));
         ensureNamespace(namespace, spec.app());
         String id = uniqueName(spec.app() + "-" + spec.service());
-        Map<String, String> labels = labels(spec.app(), spec.service(), spec.deploymentId().toString());
+        Map<String, String> labels = PodTemplates.labels(spec.app(), spec.service(), spec.deploymentId().toString());
         labels.put(INSTANCE, id);
         String routeHost = spec.health().http() ? spec.env().get(InstanceSpec.ROUTE_HOST) : null;
         Deployment deployment = new DeploymentBuilder()
@@ -135,7 +131,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels(INSTANCE, id).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(podSpec(secretFor(namespace, id, labels, spec.artifact(), spec.env()), "exec " + spec.command(),
+                .withSpec(templates.podSpec(secretFor(namespace, id, labels, spec.artifact(), spec.env()), "exec " + spec.command(),
                         spec.resources(), spec.health().http() ? spec.health().path() : null, "Always"))
                 .endTemplate().endSpec().build();
         Service own = new ServiceBuilder()
@@ -176,11 +172,11 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
                 system(instance.deploymentId(), instance.id(), "ready: rollout of " + p.namespace() + "/" + instance.id() + " complete");
                 return new Readiness.Ready();
             }
-            Optional<String> stuck = stuckReason(p.namespace(), instance.id());
+            Optional<String> stuck = pods.stuckReason(p.namespace(), instance.id());
             if (stuck.isPresent()) {
                 return new Readiness.NotReady(stuck.get());
             }
-            last = podPhase(p.namespace(), instance.id()).orElse(last);
+            last = pods.podPhase(p.namespace(), instance.id()).orElse(last);
             if (!pause()) {
                 return new Readiness.NotReady("interrupted while waiting for the rollout");
             }
@@ -199,10 +195,10 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         for (Instance instance : byService.values()) {
             Placed p = find(instance);
             String name = dnsLabel(instance.app() + "-" + instance.service());
-            Map<String, String> selector = labels(instance.app(), instance.service(), instance.deploymentId().toString());
+            Map<String, String> selector = PodTemplates.labels(instance.app(), instance.service(), instance.deploymentId().toString());
             Service service = new ServiceBuilder()
                     .withNewMetadata().withName(name).withNamespace(p.namespace())
-                    .withLabels(labels(instance.app(), instance.service(), null)).endMetadata()
+                    .withLabels(PodTemplates.labels(instance.app(), instance.service(), null)).endMetadata()
                     .withNewSpec().withSelector(selector)
                     .addNewPort().withName("http").withPort(80).withNewTargetPort(settings.containerPort()).endPort()
                     .endSpec().build();
@@ -217,7 +213,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
                         .endBackend().endPath().endHttp().endRule().build();
                 Ingress built = new IngressBuilder()
                         .withNewMetadata().withName(name).withNamespace(p.namespace())
-                        .withLabels(labels(instance.app(), instance.service(), null)).endMetadata()
+                        .withLabels(PodTemplates.labels(instance.app(), instance.service(), null)).endMetadata()
                         .withSpec(spec).build();
                 client.network().v1().ingresses().inNamespace(p.namespace()).resource(built).createOr(NonDeletingOperation::update);
             }
@@ -251,7 +247,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         if (d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() >= 1) {
             return InstanceStatus.RUNNING;
         }
-        return stuckReason(namespace.get(), instance.id()).isPresent() || restarts(namespace.get(), instance.id()) > 0
+        return pods.stuckReason(namespace.get(), instance.id()).isPresent() || pods.restarts(namespace.get(), instance.id()) > 0
                 ? InstanceStatus.CRASHED : InstanceStatus.STARTING;
     }
 
@@ -262,7 +258,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         if (namespace.isEmpty() || client.apps().deployments().inNamespace(namespace.get()).withName(instance.id()).get() == null) {
             return Optional.empty();
         }
-        return Optional.of(new InstanceStats(0, 0, restarts(namespace.get(), instance.id())));
+        return Optional.of(new InstanceStats(0, 0, pods.restarts(namespace.get(), instance.id())));
     }
 
     @Override
@@ -272,7 +268,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
             return List.of();
         }
         List<LogRecord> records = new ArrayList<>();
-        for (Pod pod : pods(namespace.get(), instance.id())) {
+        for (Pod pod : pods.pods(namespace.get(), instance.id())) {
             String text;
             try {
                 text = client.pods().inNamespace(namespace.get()).withName(pod.getMetadata().getName()).inContainer(CONTAINER)
@@ -312,14 +308,14 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
     }
 
     private TaskResult runJob(TaskSpec task, String namespace, String name) {
-        Map<String, String> labels = labels(task.app(), task.name(), task.deploymentId().toString());
+        Map<String, String> labels = PodTemplates.labels(task.app(), task.name(), task.deploymentId().toString());
         secretFor(namespace, name, labels, task.artifact(), task.env());
         Job job = new JobBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(Math.max(1, task.timeout().toSeconds()))
                 .withTtlSecondsAfterFinished(3600)
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withSpec(podSpec(name, task.command(), task.resources(), null, "Never"))
+                .withSpec(templates.podSpec(name, task.command(), task.resources(), null, "Never"))
                 .endTemplate().endSpec().build();
         client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
         system(task.deploymentId(), name, "running " + task.name() + " as Job " + namespace + "/" + name + ": " + task.command());
@@ -335,7 +331,7 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
                 return new TaskResult.Succeeded(Duration.between(started, clock.instant()));
             }
             if (current.getStatus() != null && current.getStatus().getFailed() != null && current.getStatus().getFailed() > 0) {
-                String reason = task.name() + " failed" + jobExit(namespace, name).map(e -> ": " + e).orElse("");
+                String reason = task.name() + " failed" + pods.jobExit(namespace, name).map(e -> ": " + e).orElse("");
                 system(task.deploymentId(), name, reason);
                 return new TaskResult.Failed(reason);
             }
@@ -391,42 +387,6 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         return name;
     }
 
-    private PodSpec podSpec(String secret, String command, Resources resources, String healthPath, String restartPolicy) {
-        Container fetch = new ContainerBuilder().withName("fetch-artifact").withImage(settings.fetchImage())
-                .withCommand("sh", "-c", "wget -q -O - \"$" + ARTIFACT_URL + "\" | tar -xzf - -C /app")
-                .addNewEnv().withName(ARTIFACT_URL).withNewValueFrom().withNewSecretKeyRef(ARTIFACT_URL, secret, false)
-                .endValueFrom().endEnv()
-                .addNewVolumeMount().withName("app").withMountPath("/app").endVolumeMount()
-                .build();
-        ContainerBuilder app = new ContainerBuilder().withName(CONTAINER).withImage(settings.stackImage())
-                .withWorkingDir("/app").withCommand("/bin/sh", "-c", command)
-                .addNewEnvFrom().withNewSecretRef(secret, false).endEnvFrom()
-                .addNewPort().withName("http").withContainerPort(settings.containerPort()).endPort()
-                .addNewVolumeMount().withName("app").withMountPath("/app").withReadOnly(true).endVolumeMount()
-                .withResources(resources(resources));
-        if (healthPath != null) {
-            app.withNewReadinessProbe().withNewHttpGet().withPath(healthPath).withNewPort(settings.containerPort()).endHttpGet()
-                    .withPeriodSeconds(2).withFailureThreshold(3).endReadinessProbe();
-        }
-        return new PodSpecBuilder().withRestartPolicy(restartPolicy).withAutomountServiceAccountToken(false)
-                .withInitContainers(fetch).withContainers(app.build())
-                .addNewVolume().withName("app").withNewEmptyDir().endEmptyDir().endVolume()
-                .build();
-    }
-
-    private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(Resources resources) {
-        ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
-        resources.cpus().ifPresent(c -> {
-            Quantity q = new Quantity(Math.round(c * 1000) + "m");
-            builder.addToRequests("cpu", q).addToLimits("cpu", q);
-        });
-        resources.memoryMb().ifPresent(m -> {
-            Quantity q = new Quantity(m + "Mi");
-            builder.addToRequests("memory", q).addToLimits("memory", q);
-        });
-        return builder.build();
-    }
-
     private void ensureNamespace(String namespace, String app) {
         if (client.namespaces().withName(namespace).get() == null) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
@@ -439,70 +399,6 @@ public final class KubernetesRuntimeDriver implements RuntimeDriver {
         client.apps().deployments().inNamespace(namespace).withName(id).withGracePeriod(grace.toSeconds()).delete();
         client.services().inNamespace(namespace).withName(id).delete();
         client.secrets().inNamespace(namespace).withName(id).delete();
-    }
-
-    private static Map<String, String> labels(String app, String service, String deploymentId) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, "helixstack");
-        labels.put(APP, app);
-        labels.put(SERVICE, service);
-        if (deploymentId != null) {
-            labels.put(DEPLOYMENT, deploymentId);
-        }
-        return labels;
-    }
-
-    private List<Pod> pods(String namespace, String instanceId) {
-        return client.pods().inNamespace(namespace).withLabel(INSTANCE, instanceId).list().getItems();
-    }
-
-    /** A pod that cannot get going by itself: a crash loop, an image that cannot be pulled, a bad configuration. */
-    private Optional<String> stuckReason(String namespace, String instanceId) {
-        for (Pod pod : pods(namespace, instanceId)) {
-            if (pod.getStatus() == null) {
-                continue;
-            }
-            List<ContainerStatus> statuses = new ArrayList<>();
-            Optional.ofNullable(pod.getStatus().getInitContainerStatuses()).ifPresent(statuses::addAll);
-            Optional.ofNullable(pod.getStatus().getContainerStatuses()).ifPresent(statuses::addAll);
-            for (ContainerStatus status : statuses) {
-                if (status.getState() != null && status.getState().getWaiting() != null) {
-                    String reason = status.getState().getWaiting().getReason();
-                    if (List.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
-                            "InvalidImageName").contains(reason)) {
-                        String message = status.getState().getWaiting().getMessage();
-                        return Optional.of("pod " + pod.getMetadata().getName() + ", container " + status.getName() + ": " + reason
-                                + (message == null || message.isBlank() ? "" : " (" + message + ")"));
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private Optional<String> podPhase(String namespace, String instanceId) {
-        return pods(namespace, instanceId).stream().filter(p -> p.getStatus() != null && p.getStatus().getPhase() != null)
-                .map(p -> "pod " + p.getMetadata().getName() + " " + p.getStatus().getPhase()).findFirst();
-    }
-
-    private int restarts(String namespace, String instanceId) {
-        return pods(namespace, instanceId).stream().filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
-                .flatMap(p -> p.getStatus().getContainerStatuses().stream())
-                .mapToInt(s -> s.getRestartCount() == null ? 0 : s.getRestartCount()).sum();
-    }
-
-    private Optional<String> jobExit(String namespace, String job) {
-        for (Pod pod : client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems()) {
-            if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
-                for (ContainerStatus s : pod.getStatus().getContainerStatuses()) {
-                    if (s.getState() != null && s.getState().getTerminated() != null) {
-                        var t = s.getState().getTerminated();
-                        return Optional.of("exited with code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")"));
-                    }
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private Optional<String> namespaceOf(Instance instance) {
