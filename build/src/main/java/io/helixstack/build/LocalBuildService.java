@@ -176,7 +176,11 @@ public final class LocalBuildService implements BuildService {
         ReentrantLock lock = appLocks.computeIfAbsent(request.app(), app -> new ReentrantLock());
         lock.lock();
         Path work = null;
-        try {
+        // Build workers in other processes may share this root: the app's file lock keeps its cache to one of them at a
+        // time (the operating system releases it when a worker dies).
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(cacheDir.resolve(request.app() + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lockFile.lock()) {
             work = Files.createTempDirectory(tmpDir, "build-");
             BuildOutcome outcome = build(request, work);
             switch (outcome) {

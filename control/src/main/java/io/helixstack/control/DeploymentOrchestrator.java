@@ -8,10 +8,10 @@ import io.helixstack.domain.DeploymentState;
 import io.helixstack.domain.Event;
 import io.helixstack.domain.Source;
 import io.helixstack.plugin.api.Artifact;
-import io.helixstack.plugin.api.BuildOutcome;
-import io.helixstack.plugin.api.BuildRequest;
 import io.helixstack.plugin.api.BuildService;
 import io.helixstack.plugin.api.DeliveryProvider;
+import io.helixstack.plugin.api.EventBus;
+import io.helixstack.plugin.api.Subscription;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.RuntimeDriver;
 import io.helixstack.store.Store;
@@ -38,11 +38,25 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeploymentOrchestrator.class);
     /** How often a deployment interrupted by a platform stop is resumed before it is failed instead. */
     static final int MAX_RESUMES = 1;
-    private static final Set<DeploymentState> IN_FLIGHT =
-            EnumSet.of(DeploymentState.QUEUED, DeploymentState.BUILDING, DeploymentState.BUILT, DeploymentState.DEPLOYING);
+    private static final Set<DeploymentState> IN_FLIGHT = DeploymentBuilder.IN_FLIGHT;
+    /** The durable bus consumer that releases what build workers built (when builds run elsewhere). */
+    public static final String RELEASES_CONSUMER = "releases";
+
+    /** Where deployments are built. */
+    public enum Builds {
+        /** In this process, right after the deployment is recorded (one process runs every plane). */
+        HERE,
+        /**
+         * By build workers ({@link BuildWorker}) that take the deployment's {@code deployment.*.requested} event off the
+         * bus; {@link #releaseBuilt} picks up their {@code deployment.built}.
+         */
+        ON_THE_BUS
+    }
 
     private final Store store;
     private final BuildService builds;
+    private final DeploymentBuilder builder;
+    private final Builds building;
     private final DeliveryProvider delivery;
     private final ControlConfig config;
     private final Clock clock;
@@ -66,6 +80,15 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     /** @param targets where each application's instances run (the local runtime unless it was upgraded to a cluster) */
     public DeploymentOrchestrator(Store store, BuildService builds, RuntimeTargets targets, DeliveryProvider delivery,
                                   PlatformLog platformLog, ControlConfig config, Clock clock, ManagedDatabases databases) {
+        this(store, builds, targets, delivery, platformLog, config, clock, databases, Builds.HERE);
+    }
+
+    /** @param building where deployments are built: here, or by build workers on the bus */
+    public DeploymentOrchestrator(Store store, BuildService builds, RuntimeTargets targets, DeliveryProvider delivery,
+                                  PlatformLog platformLog, ControlConfig config, Clock clock, ManagedDatabases databases,
+                                  Builds building) {
+        this.building = building;
+        this.builder = new DeploymentBuilder(store, builds, clock);
         this.targets = targets;
         this.databases = databases;
         this.store = store;
@@ -83,12 +106,36 @@ public final class DeploymentOrchestrator implements AutoCloseable {
 
     /**
      * Records a queued deployment to {@code environment} ({@code production}, or {@code preview/<n>} for pull request n)
-     * and starts building it in the background. A newer deployment of the same environment supersedes an older one.
+     * and starts building it in the background — here, or, when builds run elsewhere, the deployment's
+     * {@code deployment.*.requested} event (written with it) is the build workers' request. A newer deployment of the same
+     * environment supersedes an older one.
      */
     public Deployment deploy(Application app, String environment, Source source, String trigger) {
         Deployment d = store.deployments().create(app, environment, source, trigger);
-        workers.submit(() -> buildAndRelease(app, d));
+        if (building == Builds.HERE) {
+            workers.submit(() -> buildAndRelease(app, d));
+        }
         return d;
+    }
+
+    /**
+     * Subscribes the {@code releases} consumer: every {@code deployment.built} a build worker records is released here (its
+     * instances started, health-gated, promoted). Only deployments still {@code built} are released, so a redelivered
+     * event, or one recovery resumed already, has no second effect.
+     */
+    public Subscription releaseBuilt(EventBus bus) {
+        return bus.subscribe(RELEASES_CONSUMER, Set.of(Event.DeploymentBuilt.class), delivery -> {
+            Optional<Deployment> d = store.deployments().find(delivery.event().deploymentId())
+                    .filter(found -> found.state() == DeploymentState.BUILT);
+            if (d.isEmpty()) {
+                return;
+            }
+            Application app = store.applications().byId(d.get().applicationId()).orElseThrow();
+            guarded(d.get().id(), () -> artifactOf(d.get()).ifPresentOrElse(
+                    artifact -> release(app, d.get().id(), artifact, false, DeploymentState.BUILT),
+                    () -> fail(d.get().id(), "its artifact " + d.get().artifactDigest() + " is not in this server's artifact store"
+                            + " (expected: build workers and the control plane share HELIX_HOME/build)")));
+        });
     }
 
     /**
@@ -172,9 +219,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      */
     public void recover() {
         int stale = store.instances().markAllStopped();
-        store.builds().failRunning("interrupted: HelixStack stopped during the build");
+        // Builds on the bus belong to the build workers: a worker that died leaves its event to another (BuildWorker).
+        Set<DeploymentState> ours = building == Builds.HERE ? IN_FLIGHT : EnumSet.of(DeploymentState.BUILT, DeploymentState.DEPLOYING);
+        if (building == Builds.HERE) {
+            store.builds().failRunning("interrupted: HelixStack stopped during the build");
+        }
         List<Deployment> resumable = new java.util.ArrayList<>();
-        for (Deployment d : store.deployments().listInStates(IN_FLIGHT)) {
+        for (Deployment d : store.deployments().listInStates(ours)) {
             if (store.deployments().resumed(d.id()) > MAX_RESUMES) {
                 String reason = "interrupted again: HelixStack stopped while this deployment was " + d.state().wireName()
                         + ", after resuming it once already; deploy again";
@@ -239,35 +290,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
 
     private void buildAndRelease(Application app, Deployment d) {
-        guarded(d.id(), () -> {
-            if (!store.deployments().transition(d.id(), Set.of(DeploymentState.QUEUED), DeploymentState.BUILDING, null, null)) {
-                return;
-            }
-            UUID buildId = store.builds().start(d.id(), d.source().describe());
-            log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("app", d.app()).log("Building");
-            Map<String, String> env = envOf(app, d);
-            // The linked token is offered only to the linked repository, never to a fork a pull request comes from.
-            String token = d.source() instanceof Source.Git g && sameRepository(g.url(), app.gitRepository())
-                    ? store.webhooks().accessToken(app.id()).orElse(null) : null;
-            java.util.List<String> secrets = new java.util.ArrayList<>(env.values());
-            if (token != null) {
-                secrets.add(token);
-            }
-            BuildOutcome outcome = builds.build(new BuildRequest(buildId, d.app(), d.source(), env,
-                    new BuildLogWriter(store.builds(), buildId, clock, secrets), token));
-            switch (outcome) {
-                case BuildOutcome.Failed f -> {
-                    store.builds().failed(buildId, d.id(), f.reason());
-                    fail(d.id(), "build failed: " + f.reason());
-                }
-                case BuildOutcome.Succeeded s -> {
-                    store.deployments().markBuilt(d.id(), s.source(), s.artifact().metadata());
-                    store.builds().succeeded(buildId, d.id(), s.artifact().digest());
-                    log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("artifact", s.artifact().digest()).log("Built");
-                    release(app, d.id(), s.artifact(), false, DeploymentState.BUILT);
-                }
-            }
-        });
+        guarded(d.id(), () -> builder.build(app, d).ifPresent(artifact -> release(app, d.id(), artifact, false, DeploymentState.BUILT)));
     }
 
     /** Starts the deployment's instances, waits for health, then switches traffic to it and drains what it replaces. */
@@ -405,27 +428,16 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         launcher.stop(old.instances());
     }
 
-    private static boolean sameRepository(String url, String linked) {
-        return linked != null && RepositoryUrls.key(url).isPresent() && RepositoryUrls.key(url).equals(RepositoryUrls.key(linked));
-    }
-
     private Optional<Artifact> artifactOf(Deployment d) {
         return Optional.ofNullable(d.artifactDigest()).flatMap(builds::artifact);
     }
 
-    /**
-     * The variables a deployment gets: production's for production; the shared {@code preview} environment's for every
-     * pull-request preview, so production secrets never reach code from a pull request.
-     */
     private Map<String, String> envOf(Application app, Deployment d) {
-        String from = d.usesPreviewVariables() ? Deployment.PREVIEW : d.environment();
-        return store.envVars().get(store.applications().environmentId(app.id(), from));
+        return DeploymentBuilder.environment(store, app, d);
     }
 
     private void fail(UUID deploymentId, String reason) {
-        store.deployments().transition(deploymentId, IN_FLIGHT, DeploymentState.FAILED, reason,
-                new Event.DeploymentFailed(deploymentId, reason, clock.instant()));
-        log.atInfo().addKeyValue("deployment", deploymentId).addKeyValue("reason", reason).log("Deployment failed");
+        builder.fail(deploymentId, reason);
     }
 
     /** Runs a step; an unexpected error fails the deployment with the error's message instead of leaving it hanging. */

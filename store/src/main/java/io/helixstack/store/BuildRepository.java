@@ -65,6 +65,14 @@ public final class BuildRepository {
                 .bind("r", reason).bind("now", clock.instant().atOffset(ZoneOffset.UTC)).execute());
     }
 
+    /** A build worker stopped mid-build: the deployment's builds recorded as running ran in the worker that died. */
+    public int failRunning(UUID deploymentId, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update builds set state = 'failed', failure_reason = :r, finished_at = :now
+                        where deployment_id = :d and state = 'running'""")
+                .bind("r", reason).bind("now", clock.instant().atOffset(ZoneOffset.UTC)).bind("d", deploymentId).execute());
+    }
+
     /** Lines of the deployment's latest build with {@code seq > after}, in order. */
     public List<LogLine> logOfDeployment(UUID deploymentId, int after, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
