@@ -159,6 +159,18 @@ public final class NatsEventBus implements TransactionalEventBus {
 
     @Override
     public Subscription subscribe(String consumer, Set<Class<? extends Event>> types, EventHandler handler) {
+        return subscribe(consumer, types, handler, settings.maxAckPending());
+    }
+
+    /**
+     * As {@link #subscribe(String, Set, EventHandler)} with up to {@code inFlight} unacknowledged events for the consumer
+     * name: for a consumer whose events are independent of each other (the build workers' one request per deployment),
+     * so its competing subscribers work in parallel instead of taking turns.
+     */
+    public Subscription subscribe(String consumer, Set<Class<? extends Event>> types, EventHandler handler, long inFlight) {
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("inFlight: " + inFlight + " (expected: >= 1)");
+        }
         List<String> wireTypes = Subscribing.wireTypes(consumer, types, handler, closed.get());
         ConsumerConfiguration.Builder config = ConsumerConfiguration.builder()
                 .durable(consumer)
@@ -166,7 +178,7 @@ public final class NatsEventBus implements TransactionalEventBus {
                 .ackWait(settings.ackWait())
                 // One delivery past the last attempt, on which the subscriber records the dead letter.
                 .maxDeliver(settings.retry().maxAttempts() + 1L)
-                .maxAckPending(settings.maxAckPending())
+                .maxAckPending(inFlight)
                 .deliverPolicy(DeliverPolicy.All);
         NatsSetup.filter(config, nats, settings.subjectPrefix(), wireTypes);
         try {

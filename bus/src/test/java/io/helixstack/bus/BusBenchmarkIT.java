@@ -1,5 +1,7 @@
 package io.helixstack.bus;
 
+import io.helixstack.testing.TestNats;
+
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -74,7 +76,7 @@ class BusBenchmarkIT {
             results.add(measure("nats", maxAckPending, () -> {
                 TestNats.Names names = TestNats.Names.unique();
                 NatsEventBus.Settings d = NatsEventBus.Settings.defaults();
-                NatsEventBus.Settings settings = names.apply(new NatsEventBus.Settings(d.stream(), d.subjectPrefix(),
+                NatsEventBus.Settings settings = TestNatsSettings.named(names, new NatsEventBus.Settings(d.stream(), d.subjectPrefix(),
                         d.deadLetterBucket(), RetryPolicy.defaults(), d.ackWait(), maxAckPending, d.maxAge(), d.fallbackPoll()));
                 BusDatabase db = BusDatabase.create();
                 return new Setup(db, NatsEventBus.start(natsUrl, db.dataSource(), settings), names::delete);

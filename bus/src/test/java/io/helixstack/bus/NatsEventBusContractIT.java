@@ -1,5 +1,7 @@
 package io.helixstack.bus;
 
+import io.helixstack.testing.TestNats;
+
 import io.helixstack.plugin.api.EventBus;
 import io.helixstack.plugin.api.EventHandler;
 import io.helixstack.plugin.api.RetryPolicy;
@@ -24,7 +26,7 @@ class NatsEventBusContractIT extends EventBusContract {
 
     @Override
     protected EventBus openBus(RetryPolicy retry) {
-        return NatsEventBus.start(TestNats.url(), db.dataSource(), NAMES.apply(NatsEventBus.Settings.defaults().withRetry(retry)));
+        return NatsEventBus.start(TestNats.url(), db.dataSource(), TestNatsSettings.named(NAMES, NatsEventBus.Settings.defaults().withRetry(retry)));
     }
 
     @Override

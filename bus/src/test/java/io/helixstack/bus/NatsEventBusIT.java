@@ -1,5 +1,7 @@
 package io.helixstack.bus;
 
+import io.helixstack.testing.TestNats;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +38,7 @@ class NatsEventBusIT {
     }
 
     private NatsEventBus start() {
-        return NatsEventBus.start(TestNats.url(), db.dataSource(), NAMES.apply(NatsEventBus.Settings.defaults()));
+        return NatsEventBus.start(TestNats.url(), db.dataSource(), TestNatsSettings.named(NAMES, NatsEventBus.Settings.defaults()));
     }
 
     @Test
@@ -80,7 +82,7 @@ class NatsEventBusIT {
 
     @Test
     void startingWithoutAServerSaysWhere() {
-        NatsEventBus.Settings settings = NAMES.apply(NatsEventBus.Settings.defaults());
+        NatsEventBus.Settings settings = TestNatsSettings.named(NAMES, NatsEventBus.Settings.defaults());
         assertThatThrownBy(() -> NatsEventBus.start("nats://127.0.0.1:1", db.dataSource(), settings))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("nats://127.0.0.1:1");

@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code helix up [--home DIR] [-- server args]}: runs {@code helix-server.jar} in the foreground with this JVM's
+ * {@code helix up [--home DIR] [--planes LIST] [-- server args]} (also {@code helix server}): runs {@code helix-server.jar} in the foreground with this JVM's
  * java, sharing the terminal, and exits with the server's exit code. The server writes
  * {@code $HELIX_HOME/credentials}, which the other commands read.
  */
-@Command(name = "up",
+@Command(name = "up", aliases = "server",
         description = {"Run the HelixStack server in the foreground (Ctrl-C stops it).",
                 "Arguments after -- go to the server."})
 final class UpCommand implements Callable<Integer> {
@@ -39,6 +39,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--home", paramLabel = "DIR", description = "Where the server keeps its data (sets HELIX_HOME; default: ~/.helix).")
     Path home;
 
+    @Option(names = "--planes", paramLabel = "LIST", description = {
+            "Run only these planes in this process: control,delivery | build | runtime (default: all).",
+            "Separate processes share HELIX_DATABASE_URL and HELIX_HOME; see the README."})
+    String planes;
+
     @Parameters(paramLabel = "SERVER_ARGS", description = "Arguments for the server, after --.")
     List<String> serverArgs = new ArrayList<>();
 
@@ -53,6 +58,9 @@ final class UpCommand implements Callable<Integer> {
                         + "; set HELIX_SERVER_JAR to its path)"));
 
         List<String> command = new ArrayList<>(List.of(javaCommand(), "-jar", jar.toString()));
+        if (planes != null) {
+            command.addAll(List.of("server", "--planes", planes));
+        }
         command.addAll(serverArgs);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         // The child sees exactly the environment this command was given (the real one outside tests).

@@ -41,6 +41,20 @@ class UpCommandTest {
     }
 
     @Test
+    void serverWithPlanesRunsOnlyThosePlanes() throws IOException {
+        Path jar = fakeServerJar();
+        Path report = temp.resolve("report.txt");
+
+        new CliRunner(temp)
+                .env("HELIX_SERVER_JAR", jar.toString())
+                .env("FAKE_SERVER_REPORT", report.toString())
+                .env("HELIX_HOME", "/srv/helix")
+                .run("server", "--planes", "build");
+
+        assertThat(Files.readAllLines(report)).containsExactly("home=/srv/helix", "args=[server, --planes, build]");
+    }
+
+    @Test
     void withoutHomeTheServerKeepsTheEnvironmentsHelixHome() throws IOException {
         Path jar = fakeServerJar();
         Path report = temp.resolve("report.txt");

@@ -38,12 +38,22 @@ public final class BuildWorker {
         this.builder = new DeploymentBuilder(store, builds, clock);
     }
 
+    /**
+     * How many build requests the bus may hand out at once across all workers (where it has such a limit: JetStream's
+     * max-ack-pending): each worker holds one per subscriber and its build queue bounds what runs.
+     */
+    public static final int MAX_IN_FLIGHT = 64;
+
+    /** The events that ask for a build: one per deployment, independent of each other. */
+    public static final Set<Class<? extends Event>> EVENTS =
+            Set.of(Event.ProductionDeploymentRequested.class, Event.PreviewDeploymentRequested.class);
+
     public Subscription subscribe(EventBus bus) {
-        return bus.subscribe(CONSUMER, Set.of(Event.ProductionDeploymentRequested.class, Event.PreviewDeploymentRequested.class),
-                this::handle);
+        return bus.subscribe(CONSUMER, EVENTS, this::handle);
     }
 
-    void handle(Delivery delivery) {
+    /** Builds the deployment the event asks for, unless it moved on; never throws (a failure fails the deployment). */
+    public void handle(Delivery delivery) {
         Optional<Deployment> found = store.deployments().find(delivery.event().deploymentId());
         if (found.isEmpty()) {
             return;

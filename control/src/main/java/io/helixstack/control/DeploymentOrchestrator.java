@@ -347,15 +347,26 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
 
     private void restartNow(Application app, Deployment live) {
+        Optional<String> failure = replaceInstances(app, live);
+        store.deployments().restartFinished(live.id(), failure.orElse(null));
+        if (failure.isEmpty()) {
+            launcher.note(live, "Restarted " + live.label() + " with the current environment");
+        }
+    }
+
+    /**
+     * New instances of a live deployment take over from its current ones (which drain and stop) once they are ready.
+     *
+     * @return empty when they did, else why not, as a restart's failure reason
+     */
+    private Optional<String> replaceInstances(Application app, Deployment live) {
         Optional<Artifact> artifact = artifactOf(live);
         if (artifact.isEmpty()) {
-            store.deployments().restartFinished(live.id(), "restart failed: artifact " + live.artifactDigest() + " is no longer stored");
-            return;
+            return Optional.of("restart failed: artifact " + live.artifactDigest() + " is no longer stored");
         }
         InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app, live), false);
         if (launch instanceof InstanceLauncher.Launch.Failed f) {
-            store.deployments().restartFinished(live.id(), "restart failed: " + f.reason() + "; the previous instances keep serving");
-            return;
+            return Optional.of("restart failed: " + f.reason() + "; the previous instances keep serving");
         }
         ServingState.Served fresh = ((InstanceLauncher.Launch.Started) launch).served();
         Optional<ServingState.Served> old;
@@ -375,12 +386,31 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
         if (old.isPresent() && old.get() == fresh) {
             launcher.stop(fresh.instances());
-            store.deployments().restartFinished(live.id(), "restart abandoned: another deployment went live meanwhile");
-            return;
+            return Optional.of("restart abandoned: another deployment went live meanwhile");
         }
         old.filter(o -> !o.instances().isEmpty()).ifPresent(this::drainAndStop);
-        store.deployments().restartFinished(live.id(), null);
-        launcher.note(live, "Restarted " + live.label() + " with the current environment");
+        return Optional.empty();
+    }
+
+    /**
+     * The runtime {@code driver} lost its instances (its process started again): every live deployment that ran there
+     * gets new instances on it, as a restart does, in the background.
+     */
+    public void instancesLost(RuntimeDriver driver) {
+        for (ServingState.Served s : served()) {
+            if (s.instances().isEmpty() || s.instances().stream().noneMatch(i -> launcher.driver(i) == driver)) {
+                continue;
+            }
+            Optional<Deployment> live = store.deployments().find(s.deploymentId()).filter(d -> d.state() == DeploymentState.LIVE);
+            live.ifPresent(d -> workers.submit(() -> {
+                Application app = store.applications().byId(d.applicationId()).orElseThrow();
+                launcher.note(d, "The runtime plane running " + d.label() + " started again without its instances: starting"
+                        + " them again");
+                Optional<String> failure = replaceInstances(app, d);
+                launcher.note(d, failure.map(f -> "Could not start " + d.label() + " again: " + f)
+                        .orElse("Serving " + d.label() + " again on the restarted runtime plane"));
+            }));
+        }
     }
 
     private void restoreLive(Deployment d) {

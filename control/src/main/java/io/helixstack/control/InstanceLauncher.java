@@ -158,7 +158,10 @@ final class InstanceLauncher {
                 || !ok.plan().services().stream().allMatch(s -> kept.stream().anyMatch(i -> i.service().equals(s.name())))) {
             return Optional.empty();
         }
-        kept.forEach(inst -> driverOf.put(inst.id(), target.driver()));
+        kept.forEach(inst -> {
+            driverOf.put(inst.id(), target.driver());
+            store.instances().started(inst.id(), d.id(), inst.service(), inst.endpoint().host(), inst.endpoint().port());
+        });
         return Optional.of(new ServingState.Served(d.id(), d.app(), kept, routes(d, ok.plan(), target, kept)));
     }
 

@@ -52,7 +52,7 @@ class BuildPlaneIT extends ControlApiSupport {
         AtomicInteger firstBuilt = new AtomicInteger();
         AtomicInteger secondBuilt = new AtomicInteger();
         CountDownLatch firstMayGoOn = new CountDownLatch(1);
-        var types = Set.<Class<? extends Event>>of(Event.ProductionDeploymentRequested.class, Event.PreviewDeploymentRequested.class);
+        var types = BuildWorker.EVENTS;
         try (DeploymentOrchestrator control = control();
              Subscription releases = control.releaseBuilt(fixture.bus);
              // The first worker is held on its first build, as a long build would hold it: the rest goes to the second.

@@ -75,6 +75,30 @@ class RecoveryIT extends ControlApiSupport {
         }
     }
 
+    @Test
+    void aRuntimeThatLostItsInstancesGetsTheLiveDeploymentStartedAgain() throws Exception {
+        json("POST", "/applications", "{\"name\":\"revived\"}");
+        String v1Id = upload("revived", "fake-serve revived-v1");
+        awaitState(v1Id, "live");
+        java.util.List<io.helixstack.plugin.api.Instance> before = fixture.orchestrator.instancesOf(UUID.fromString(v1Id));
+        assertThat(before).hasSize(1);
+        // As a runtime process that was killed and started again: what it ran is gone.
+        before.forEach(i -> runtime.cleanup(i, Duration.ZERO));
+
+        fixture.orchestrator.instancesLost(runtime);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.orchestrator.instancesOf(UUID.fromString(v1Id)).isEmpty()
+                && !fixture.orchestrator.instancesOf(UUID.fromString(v1Id)).equals(before));
+        io.helixstack.plugin.api.Instance after = fixture.orchestrator.instancesOf(UUID.fromString(v1Id)).getFirst();
+        assertThat(runtime.status(after)).isEqualTo(io.helixstack.plugin.api.InstanceStatus.RUNNING);
+        java.util.Optional<io.helixstack.plugin.api.Endpoint> routed = delivery.begin("revived.localhost");
+        routed.ifPresent(delivery::end);
+        assertThat(routed).as("the app's host goes to the new instance").contains(after.endpoint());
+        assertThat(state(v1Id)).isEqualTo("live");
+        await().atMost(Duration.ofSeconds(10)).until(() -> json("GET", "/applications/revived/logs?limit=1000", null).body()
+                .contains("Serving main/1 again on the restarted runtime plane"));
+    }
+
     private Deployment deployment(String id) {
         return store.deployments().find(UUID.fromString(id)).orElseThrow();
     }

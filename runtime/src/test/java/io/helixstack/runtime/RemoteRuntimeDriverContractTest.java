@@ -66,6 +66,23 @@ class RemoteRuntimeDriverContractTest extends ProcessRuntimeDriverContractTest {
     }
 
     @Test
+    void aRuntimeProcessThatStartsAgainIsNoticed() {
+        int port = agent.port();
+        java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+        RemoteRuntimeDriver watched = new RemoteRuntimeDriver(URI.create("http://127.0.0.1:" + port), TOKEN);
+        try {
+            watched.watch(java.time.Duration.ofMillis(50), restarts::incrementAndGet);
+            agent.close();
+            RuntimeDriver fresh = new io.helixstack.plugin.tck.InMemoryRuntimeDriver(new io.helixstack.plugin.tck.InMemoryObservabilitySink());
+            agent = new RuntimeAgent(new InetSocketAddress("127.0.0.1", port), fresh, TOKEN).start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> restarts.get() == 1);
+            assertThat(watched.name()).isEqualTo("process");
+        } finally {
+            watched.close();
+        }
+    }
+
+    @Test
     void anAgentThatIsNotThereIsNamedInTheError() {
         assertThatThrownBy(() -> new RemoteRuntimeDriver(URI.create("http://127.0.0.1:1"), TOKEN))
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("runtime plane at http://127.0.0.1:1 did not answer hello");

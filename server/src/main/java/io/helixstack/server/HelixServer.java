@@ -9,6 +9,12 @@ import io.helixstack.control.ArtifactLinks;
 import io.helixstack.control.DeploymentOrchestrator;
 import io.helixstack.control.RuntimeTargets;
 import io.helixstack.control.Upgrader;
+import io.helixstack.control.BuildWorker;
+import io.helixstack.bus.NatsEventBus;
+import io.helixstack.plugin.api.EventBus;
+import io.helixstack.plugin.api.RuntimeDriver;
+import io.helixstack.runtime.remote.RemoteRuntimeDriver;
+import io.helixstack.runtime.remote.RuntimeAgent;
 import io.helixstack.plugin.api.Provider;
 import io.helixstack.runtime.BuildLimits;
 import io.helixstack.runtime.kubernetes.KubeconfigProvider;
@@ -51,12 +57,24 @@ public final class HelixServer implements AutoCloseable {
     /** Pods download their artifact again whenever they are rescheduled: the URL must outlive a release for a while. */
     private static final java.time.Duration CLUSTER_ARTIFACT_URL_LIFETIME = java.time.Duration.ofDays(30);
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-    private final ControlPlane api;
-    private final BuiltinProxy proxy;
-    private final GitSshServer ssh;
+    /** How often a control plane asks its runtime process whether it is still the same one. */
+    private static final java.time.Duration RUNTIME_WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
 
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Topology topology;
+    private ControlPlane api;
+    private BuiltinProxy proxy;
+    private GitSshServer ssh;
+    private RuntimeAgent agent;
+
+    /** Every plane in this process: the embedded default. */
     public HelixServer(HelixConfig config, Clock clock) {
+        this(config, Topology.allInOne(), clock);
+    }
+
+    /** The planes {@code topology} names, in this process; the others are reached over the bus and the runtime agent. */
+    public HelixServer(HelixConfig config, Topology topology, Clock clock) {
+        this.topology = topology;
         try {
             Files.createDirectories(config.home());
         } catch (IOException e) {
@@ -66,103 +84,164 @@ public final class HelixServer implements AutoCloseable {
             Database db = config.databaseUrl() == null ? Database.embedded(config.home().resolve("postgres"))
                     : Database.external(config.databaseUrl());
             toClose.push(db);
-            Store store = new Store(db.jdbi(), SecretBox.fromKeyFile(config.home().resolve("secret.key")), clock);
-            // The outbox every state change writes its event into, delivered to the bus consumers below.
-            PostgresEventBus bus = PostgresEventBus.start(db.dataSource(), PostgresEventBus.Settings.defaults());
+            SecretBox secrets = SecretBox.fromKeyFile(config.home().resolve("secret.key"));
+            Store store = new Store(db.jdbi(), secrets, clock);
+            // The outbox every state change writes its event into, delivered to the bus consumers below: by PostgreSQL
+            // itself, or relayed to NATS JetStream when planes run on several machines.
+            EventBus bus = topology.natsUrl() == null
+                    ? PostgresEventBus.start(db.dataSource(), PostgresEventBus.Settings.defaults())
+                    : NatsEventBus.start(topology.natsUrl(), db.dataSource(), NatsEventBus.Settings.defaults().withNames(
+                            topology.natsStream(), topology.natsStream().toLowerCase(java.util.Locale.ROOT),
+                            topology.natsStream().toLowerCase(java.util.Locale.ROOT) + "-dead-letters"));
             toClose.push(bus);
 
             // Logs and metrics are kept in the store (secrets masked) and, when a collector is configured, sent on by OTLP.
             OtlpSink otlp = config.otlpEndpoint() == null ? null : new OtlpSink(config.otlpEndpoint());
             StoreLogSink logs = new StoreLogSink(store, clock, config.logRetention(), config.logMaxLinesPerApp(), otlp);
             toClose.push(logs);
-            // Builds run niced, a few at a time, and together under one memory cap: a build cannot take the apps down.
-            BuildLimits buildLimits = config.buildMemoryMb() > 0 ? BuildLimits.memoryCap(config.buildMemoryMb()) : BuildLimits.none();
-            log.atInfo().log(buildLimits.description());
-            LocalBuildService builds = new LocalBuildService(config.home().resolve("build"), LocalBuildService.defaultBuildpacks(clock),
-                    buildLog -> new io.helixstack.build.ProcessCommandRunner(buildLog, buildLimits.wrapper()), clock,
-                    config.buildConcurrency());
+            // The runtime agent's token: derived from the platform key every process of one installation shares.
+            String runtimeToken = java.util.HexFormat.of().formatHex(secrets.derive("runtime-agent"));
+
+            LocalBuildService builds = null;
+            if (topology.has(Topology.Plane.BUILD) || topology.has(Topology.Plane.CONTROL)) {
+                // Builds run niced, a few at a time, and together under one memory cap: a build cannot take the apps down.
+                BuildLimits buildLimits = config.buildMemoryMb() > 0 ? BuildLimits.memoryCap(config.buildMemoryMb()) : BuildLimits.none();
+                if (topology.has(Topology.Plane.BUILD)) {
+                    log.atInfo().log(buildLimits.description());
+                }
+                // Uploads and artifacts live under HELIX_HOME/build, shared by the control plane and the build workers.
+                builds = new LocalBuildService(config.home().resolve("build"), LocalBuildService.defaultBuildpacks(clock),
+                        buildLog -> new io.helixstack.build.ProcessCommandRunner(buildLog, buildLimits.wrapper()), clock,
+                        config.buildConcurrency());
+            }
+            if (topology.has(Topology.Plane.BUILD) && !topology.has(Topology.Plane.CONTROL)) {
+                // A build worker: takes requested deployments off the bus, competing with the other workers.
+                BuildWorker worker = new BuildWorker(store, builds, clock);
+                toClose.push(bus instanceof NatsEventBus nats
+                        ? nats.subscribe(BuildWorker.CONSUMER, BuildWorker.EVENTS, worker::handle, BuildWorker.MAX_IN_FLIGHT)
+                        : worker.subscribe(bus));
+            }
+
             // Apps' databases: closed after the runtime (pushed before it), so instances stop before their database does.
-            ManagedPostgres managed = HelixConfig.MANAGED_POSTGRES_OFF.equals(config.managedPostgres()) ? null
+            ManagedPostgres managed = !topology.has(Topology.Plane.CONTROL)
+                    || HelixConfig.MANAGED_POSTGRES_OFF.equals(config.managedPostgres()) ? null
                     : new ManagedPostgres(config.managedPostgres(), config.home().resolve("managed-postgres/data"));
             if (managed != null) {
                 toClose.push(managed);
             }
-            ProcessRuntimeDriver runtime = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
-            toClose.push(runtime::close);
-
-            // One registry for the whole server: the proxy records into it, the control plane reads and exposes it.
-            Metrics serverMetrics = new Metrics();
-            toClose.push(serverMetrics);
-            PrometheusMeterRegistry metrics = serverMetrics.registry;
-            DeliveryConfig delivery = new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
-                    DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT);
-            proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, metrics) : BuiltinProxy.withoutMetrics(delivery);
-            proxy.start();
-            toClose.push(proxy);
-
-            ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
-                    ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
-            ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
-            RuntimeTargets targets = new RuntimeTargets(runtime);
-            toClose.push(targets);
-            DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, proxy, logs, control, clock,
-                    databases);
-            toClose.push(orchestrator);
-            // Commit statuses back to the forge a webhook came from.
-            toClose.push(new ForgeStatusReporter(store, control, List.of(
-                    new ForgeStatusReporter.Forge("github", GitHubStatuses.DEFAULT_API, GitHubStatuses::new),
-                    new ForgeStatusReporter.Forge("gitlab", GitLabStatuses.DEFAULT_API, GitLabStatuses::new),
-                    new ForgeStatusReporter.Forge("bitbucket", BitbucketStatuses.DEFAULT_API, BitbucketStatuses::new)))
-                    .subscribe(bus));
-            // Deployment events to the applications' notification hooks.
-            toClose.push(new DeployNotifier(store, control).subscribe(bus));
-            // Infrastructure applications can be upgraded to: an existing cluster, adopted from a kubeconfig. Its pods fetch
-            // artifacts by signed URL from the API as HELIX_PUBLIC_URL names it; without that address (the API listens on
-            // 127.0.0.1 by default, which no pod reaches) no provider is offered.
-            ArtifactLinks links = new ArtifactLinks(store, clock);
-            String publicUrl = config.publicUrl();
-            Map<String, Provider> providers = publicUrl == null ? Map.of() : Map.of(KubeconfigProvider.NAME,
-                    new KubeconfigProvider(KubernetesSettings.defaults(),
-                            artifact -> links.signed(publicUrl, artifact.digest(), CLUSTER_ARTIFACT_URL_LIFETIME), clock));
-            // Apps' databases on the embedded server listen on 127.0.0.1: a cluster's pods could not reach them.
-            boolean databasesReachable = !HelixConfig.MANAGED_POSTGRES_EMBEDDED.equals(config.managedPostgres());
-            Upgrader upgrader = new Upgrader(store, providers, orchestrator, logs, logs, databasesReachable);
-            upgrader.restore();
-            toClose.push(upgrader.subscribe(bus));
-            // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
-            orchestrator.recover();
-            MetricsSampler sampler = new MetricsSampler(metrics, orchestrator, logs, clock, config.metricsInterval()).start();
-            toClose.push(sampler);
-            api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
-                    metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers));
-            api.start();
-            toClose.push(api);
-
-            String scheme = config.tls() == null ? "http" : "https";
-            Credentials.ensure(config.home(), store.tokens(), store.tokens().defaultTeam(), scheme + "://" + config.bind() + ":" + api.port());
-            if (config.sshPort() >= 0) {
-                ssh = GitSshServer.start(config.bind(), config.sshPort(), config.home().resolve("ssh_host_key"), store, api);
-                toClose.push(ssh);
+            RuntimeDriver runtime;
+            if (topology.has(Topology.Plane.RUNTIME)) {
+                ProcessRuntimeDriver local = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
+                toClose.push(local::close);
+                runtime = local;
+                if (!topology.has(Topology.Plane.CONTROL)) {
+                    // The runtime plane on its own: control planes drive its instances through the agent.
+                    agent = new RuntimeAgent(new InetSocketAddress(config.bind(), topology.runtimePort()), local, runtimeToken).start();
+                    toClose.push(agent);
+                }
+            } else if (topology.has(Topology.Plane.CONTROL)) {
+                RemoteRuntimeDriver remote = new RemoteRuntimeDriver(topology.runtimeUrl(), runtimeToken);
+                toClose.push(remote::close);
+                runtime = remote;
             } else {
-                ssh = null;
+                runtime = null;
             }
-            log.atInfo().addKeyValue("api", scheme + "://" + config.bind() + ":" + api.port())
-                    .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + proxy.port())
-                    .addKeyValue("git", scheme + "://" + config.bind() + ":" + api.port() + "/git/<app>.git"
-                            + (ssh == null ? "" : ", ssh://git@" + config.bind() + ":" + ssh.port() + "/<app>.git"))
-                    .addKeyValue("home", config.home()).log("HelixStack is up");
+            if (topology.has(Topology.Plane.CONTROL)) {
+                startControl(config, topology, clock, store, bus, logs, builds, managed, runtime);
+            }
+            log.atInfo().addKeyValue("planes", topology.describe()).addKeyValue("bus", topology.natsUrl() == null ? "postgresql"
+                    : topology.natsUrl()).addKeyValue("home", config.home()).log("HelixStack planes up");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    public int apiPort() {
-        return api.port();
+    private void startControl(HelixConfig config, Topology topology, Clock clock, Store store, EventBus bus, StoreLogSink logs,
+                              LocalBuildService builds, ManagedPostgres managed, RuntimeDriver runtime) {
+        // One registry for the whole server: the proxy records into it, the control plane reads and exposes it.
+        Metrics serverMetrics = new Metrics();
+        toClose.push(serverMetrics);
+        PrometheusMeterRegistry metrics = serverMetrics.registry;
+        DeliveryConfig delivery = new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
+                DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT);
+        proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, metrics) : BuiltinProxy.withoutMetrics(delivery);
+        proxy.start();
+        toClose.push(proxy);
+
+        ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
+                ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
+        ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
+        RuntimeTargets targets = new RuntimeTargets(runtime);
+        toClose.push(targets);
+        boolean buildsHere = topology.has(Topology.Plane.BUILD);
+        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, proxy, logs, control, clock,
+                databases, buildsHere ? DeploymentOrchestrator.Builds.HERE : DeploymentOrchestrator.Builds.ON_THE_BUS);
+        toClose.push(orchestrator);
+        // Commit statuses back to the forge a webhook came from.
+        toClose.push(new ForgeStatusReporter(store, control, List.of(
+                new ForgeStatusReporter.Forge("github", GitHubStatuses.DEFAULT_API, GitHubStatuses::new),
+                new ForgeStatusReporter.Forge("gitlab", GitLabStatuses.DEFAULT_API, GitLabStatuses::new),
+                new ForgeStatusReporter.Forge("bitbucket", BitbucketStatuses.DEFAULT_API, BitbucketStatuses::new)))
+                .subscribe(bus));
+        // Deployment events to the applications' notification hooks.
+        toClose.push(new DeployNotifier(store, control).subscribe(bus));
+        // Infrastructure applications can be upgraded to: an existing cluster, adopted from a kubeconfig. Its pods fetch
+        // artifacts by signed URL from the API as HELIX_PUBLIC_URL names it; without that address (the API listens on
+        // 127.0.0.1 by default, which no pod reaches) no provider is offered.
+        ArtifactLinks links = new ArtifactLinks(store, clock);
+        String publicUrl = config.publicUrl();
+        Map<String, Provider> providers = publicUrl == null ? Map.of() : Map.of(KubeconfigProvider.NAME,
+                new KubeconfigProvider(KubernetesSettings.defaults(),
+                        artifact -> links.signed(publicUrl, artifact.digest(), CLUSTER_ARTIFACT_URL_LIFETIME), clock));
+        // Apps' databases on the embedded server listen on 127.0.0.1: a cluster's pods could not reach them.
+        boolean databasesReachable = !HelixConfig.MANAGED_POSTGRES_EMBEDDED.equals(config.managedPostgres());
+        Upgrader upgrader = new Upgrader(store, providers, orchestrator, logs, logs, databasesReachable);
+        upgrader.restore();
+        toClose.push(upgrader.subscribe(bus));
+        // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
+        orchestrator.recover();
+        if (runtime instanceof RemoteRuntimeDriver remote) {
+            // A runtime process that starts again has lost its instances: the live deployments it ran start there again.
+            remote.watch(RUNTIME_WATCH_INTERVAL, () -> orchestrator.instancesLost(remote));
+        }
+        if (!buildsHere) {
+            // What the build workers built is released here (after recovery, which resumed what was mid-release).
+            toClose.push(orchestrator.releaseBuilt(bus));
+        }
+        MetricsSampler sampler = new MetricsSampler(metrics, orchestrator, logs, clock, config.metricsInterval()).start();
+        toClose.push(sampler);
+        api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
+                metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers));
+        api.start();
+        toClose.push(api);
+
+        String scheme = config.tls() == null ? "http" : "https";
+        Credentials.ensure(config.home(), store.tokens(), store.tokens().defaultTeam(), scheme + "://" + config.bind() + ":" + api.port());
+        if (config.sshPort() >= 0) {
+            ssh = GitSshServer.start(config.bind(), config.sshPort(), config.home().resolve("ssh_host_key"), store, api);
+            toClose.push(ssh);
+        }
+        log.atInfo().addKeyValue("api", scheme + "://" + config.bind() + ":" + api.port())
+                .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + proxy.port())
+                .addKeyValue("git", scheme + "://" + config.bind() + ":" + api.port() + "/git/<app>.git"
+                        + (ssh == null ? "" : ", ssh://git@" + config.bind() + ":" + ssh.port() + "/<app>.git"))
+                .addKeyValue("home", config.home()).log("HelixStack is up");
     }
 
+    /** The API's port; -1 in a process without the control plane. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    /** The proxy's port; -1 in a process without the delivery plane. */
     public int httpPort() {
-        return proxy.port();
+        return proxy == null ? -1 : proxy.port();
+    }
+
+    /** The runtime agent's port; -1 unless this process runs the runtime plane without the control plane. */
+    public int runtimePort() {
+        return agent == null ? -1 : agent.port();
     }
 
     /** The git-over-SSH port, or -1 when it is off. */
@@ -182,13 +261,28 @@ public final class HelixServer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && !args[0].equals("up") && !args[0].equals("server")) {
-            System.err.println("helix-server: unknown command \"" + args[0] + "\" (expected: up)");
-            System.exit(2);
+        String planes = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (i == 0 && (arg.equals("up") || arg.equals("server"))) {
+                continue;
+            }
+            if (arg.equals("--planes") && i + 1 < args.length) {
+                planes = args[++i];
+            } else if (arg.startsWith("--planes=")) {
+                planes = arg.substring("--planes=".length());
+            } else {
+                System.err.println("helix-server: unexpected argument \"" + arg + "\" (expected: up, or server [--planes"
+                        + " control,delivery|build|runtime])");
+                System.exit(2);
+                return;
+            }
         }
         HelixServer server;
         try {
-            server = new HelixServer(HelixConfig.fromEnv(Map.copyOf(System.getenv())), Clock.systemUTC());
+            Map<String, String> env = Map.copyOf(System.getenv());
+            HelixConfig config = HelixConfig.fromEnv(env);
+            server = new HelixServer(config, Topology.from(env, planes, config), Clock.systemUTC());
         } catch (HelixConfig.ConfigException e) {
             System.err.println("helix: " + e.getMessage());
             System.exit(2);
@@ -199,8 +293,14 @@ public final class HelixServer implements AutoCloseable {
             System.exit(1);
             return;
         }
-        System.out.println("HelixStack is up. API: http://127.0.0.1:" + server.apiPort() + "  apps: http://<app>.localhost:"
-                + server.httpPort() + "  (Ctrl-C stops)");
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(server::close));
+        if (server.apiPort() > 0) {
+            System.out.println("HelixStack is up. API: http://127.0.0.1:" + server.apiPort() + "  apps: http://<app>.localhost:"
+                    + server.httpPort() + "  (Ctrl-C stops)");
+        } else if (server.runtimePort() > 0) {
+            System.out.println("HelixStack runtime plane is up. Agent: port " + server.runtimePort() + "  (Ctrl-C stops)");
+        } else {
+            System.out.println("HelixStack build worker is up, taking builds off the bus  (Ctrl-C stops)");
+        }
     }
 }

@@ -20,10 +20,12 @@ public final class InstanceRepository {
         this.clock = clock;
     }
 
+    /** Records a running instance; one recorded before (an instance adopted again after a restart) is running again. */
     public void started(String id, UUID deploymentId, String service, String host, int port) {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into instances (id, deployment_id, service, host, port, state, started_at)
-                        values (:id, :d, :s, :h, :p, 'running', :now) on conflict (id) do nothing""")
+                        values (:id, :d, :s, :h, :p, 'running', :now)
+                        on conflict (id) do update set state = 'running', stopped_at = null""")
                 .bind("id", id).bind("d", deploymentId).bind("s", service).bind("h", host).bind("p", port)
                 .bind("now", clock.instant().atOffset(ZoneOffset.UTC)).execute());
     }

@@ -29,12 +29,16 @@ import java.util.UUID;
  * not stop the runtime plane's instances — they are adopted again when it comes back).
  */
 public final class RemoteRuntimeDriver implements RuntimeDriver {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RemoteRuntimeDriver.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
     private final String token;
     private final HttpClient http;
     private final String name;
+    private volatile UUID bootId;
+    private volatile java.util.concurrent.ScheduledExecutorService watcher;
+    private volatile boolean unreachable;
 
     /**
      * Connects to the agent at {@code base} (e.g. {@code http://127.0.0.1:7420}) and asks its name.
@@ -46,7 +50,46 @@ public final class RemoteRuntimeDriver implements RuntimeDriver {
         this.token = Objects.requireNonNull(token, "token");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).proxy(HttpClient.Builder.NO_PROXY)
                 .version(HttpClient.Version.HTTP_1_1).build();
-        this.name = hello().name();
+        RuntimeWire.Hello hello = hello();
+        this.name = hello.name();
+        this.bootId = hello.bootId();
+    }
+
+    /**
+     * Asks the agent every {@code every} whether it is the same process as before; when it is not (the runtime process was
+     * stopped and started again, and its instances went with the old one), runs {@code onRestart} once for that start.
+     */
+    public synchronized void watch(Duration every, Runnable onRestart) {
+        if (watcher != null) {
+            throw new IllegalStateException("already watched");
+        }
+        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("helix-runtime-watch").factory());
+        watcher.scheduleWithFixedDelay(() -> {
+            UUID now;
+            try {
+                now = hello().bootId();
+            } catch (RuntimeException e) {
+                if (!unreachable) {
+                    unreachable = true;
+                    log.atWarn().addKeyValue("runtime", base).addKeyValue("error", e.getMessage()).log("Runtime plane unreachable");
+                }
+                return;
+            }
+            if (unreachable) {
+                unreachable = false;
+                log.atInfo().addKeyValue("runtime", base).log("Runtime plane reachable again");
+            }
+            if (!now.equals(bootId)) {
+                bootId = now;
+                log.atWarn().addKeyValue("runtime", base).log("Runtime plane started again: its instances are gone");
+                try {
+                    onRestart.run();
+                } catch (RuntimeException e) {
+                    log.atError().setCause(e).log("Handling the runtime plane's restart failed");
+                }
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The agent's name and boot id: a new boot id means the runtime process started again since the last call. */
@@ -118,6 +161,9 @@ public final class RemoteRuntimeDriver implements RuntimeDriver {
     /** Closes this client only: the runtime process keeps its instances. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
         http.close();
     }
 

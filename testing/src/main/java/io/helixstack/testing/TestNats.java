@@ -1,4 +1,4 @@
-package io.helixstack.bus;
+package io.helixstack.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * PATH on a free port (stopped when the JVM exits), else the test is skipped saying why. {@code -Dhelix.test.nats=start}
  * skips the first choice, to try the second.
  */
-final class TestNats {
+public final class TestNats {
     private static final String LOCAL = "nats://127.0.0.1:4222";
     private static String url;
     private static String unavailable;
@@ -33,12 +33,12 @@ final class TestNats {
     }
 
     /** The server's URL; skips the calling test, saying why, when there is none. */
-    static String url() {
+    public static String url() {
         Assumptions.assumeTrue(available(), unavailable);
         return url;
     }
 
-    static synchronized boolean available() {
+    public static synchronized boolean available() {
         if (url == null && unavailable == null) {
             if (!"start".equals(System.getProperty("helix.test.nats")) && reachable(4222)) {
                 url = LOCAL;
@@ -56,18 +56,15 @@ final class TestNats {
     }
 
     /** Names of a stream, subject prefix and bucket no other run uses. */
-    record Names(String stream, String subjectPrefix, String deadLetterBucket) {
-        static Names unique() {
+    public record Names(String stream, String subjectPrefix, String deadLetterBucket) {
+        public static Names unique() {
             String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             return new Names("HELIX_TEST_" + id, "helixtest" + id, "HELIX_TEST_" + id + "_DEAD");
         }
 
-        NatsEventBus.Settings apply(NatsEventBus.Settings settings) {
-            return settings.withNames(stream, subjectPrefix, deadLetterBucket);
-        }
 
         /** Deletes the stream and bucket a test run created, if it created them. */
-        void delete() {
+        public void delete() {
             if (!available()) {
                 return;
             }

@@ -1,0 +1,69 @@
+package io.helixstack.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopologyTest {
+    private static final Map<String, String> SHARED_DB = Map.of("HELIX_DATABASE_URL", "postgresql://helix@db/helix");
+
+    private static Topology from(Map<String, String> env, String planes) {
+        return Topology.from(env, planes, HelixConfig.fromEnv(env));
+    }
+
+    @Test
+    void byDefaultOneProcessRunsEveryPlaneOnThePostgresBus() {
+        Topology t = from(Map.of(), null);
+        assertThat(t.everyPlane()).isTrue();
+        assertThat(t.describe()).isEqualTo("control,delivery,build,runtime");
+        assertThat(t.natsUrl()).isNull();
+        assertThat(t.runtimePort()).isEqualTo(7420);
+    }
+
+    @Test
+    void planesComeFromTheArgumentBeforeTheEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>(SHARED_DB);
+        env.put("HELIX_PLANES", "runtime");
+        env.put("HELIX_RUNTIME_URL", "http://127.0.0.1:7420/");
+        assertThat(from(env, null).describe()).isEqualTo("runtime");
+        Topology control = from(env, "control, delivery");
+        assertThat(control.has(Topology.Plane.CONTROL)).isTrue();
+        assertThat(control.has(Topology.Plane.BUILD)).isFalse();
+        assertThat(control.runtimeUrl()).isEqualTo(URI.create("http://127.0.0.1:7420"));
+        assertThat(from(SHARED_DB, "build").describe()).isEqualTo("build");
+    }
+
+    @Test
+    void natsSettingsAreChecked() {
+        Map<String, String> env = Map.of("HELIX_NATS_URL", "nats://127.0.0.1:4222", "HELIX_NATS_STREAM", "HELIX_E2E");
+        Topology t = from(env, null);
+        assertThat(t.natsUrl()).isEqualTo("nats://127.0.0.1:4222");
+        assertThat(t.natsStream()).isEqualTo("HELIX_E2E");
+        assertThatThrownBy(() -> from(Map.of("HELIX_NATS_URL", "http://127.0.0.1:4222"), null))
+                .hasMessage("HELIX_NATS_URL: \"http://127.0.0.1:4222\" (expected: nats://host:4222)");
+        assertThatThrownBy(() -> from(Map.of("HELIX_NATS_STREAM", "a.b"), null))
+                .hasMessageStartingWith("HELIX_NATS_STREAM: \"a.b\" (expected:");
+    }
+
+    @Test
+    void impossibleSplitsSayWhatWasExpected() {
+        assertThatThrownBy(() -> from(SHARED_DB, "build,gpu"))
+                .isInstanceOf(HelixConfig.ConfigException.class)
+                .hasMessage("--planes: \"gpu\" in \"build,gpu\" (expected: a comma-separated list of control, delivery, build,"
+                        + " runtime, or all)");
+        assertThatThrownBy(() -> from(SHARED_DB, "control"))
+                .hasMessageStartingWith("planes: control (expected: control and delivery together");
+        assertThatThrownBy(() -> from(Map.of(), "build"))
+                .hasMessage("planes: build runs part of HelixStack: the processes share one database (expected:"
+                        + " HELIX_DATABASE_URL=postgresql://… for every process)");
+        assertThatThrownBy(() -> from(SHARED_DB, "control,delivery,build"))
+                .hasMessageStartingWith("planes: control,delivery,build without the runtime plane needs its agent");
+        assertThatThrownBy(() -> from(Map.of("HELIX_RUNTIME_URL", "http://host:7420/agent"), null))
+                .hasMessageStartingWith("HELIX_RUNTIME_URL: \"http://host:7420/agent\" (expected:");
+        assertThatThrownBy(() -> from(Map.of("HELIX_RUNTIME_PORT", "70000"), null))
+                .hasMessage("HELIX_RUNTIME_PORT: \"70000\" (expected: a port number 0-65535)");
+    }
+}
