@@ -121,6 +121,17 @@ final class DeploymentsApi {
         return ApiJson.ok(api.views.deployment(api.deployment(id)));
     }
 
+    /** The deployment's instances, newest last: where each runs and whether it still does. */
+    @Get("/deployments/{id}/instances")
+    public HttpResponse instances(@Param("id") String id) {
+        Deployment d = api.deployment(id);
+        return ApiJson.ok(api.store.instances().forDeployment(d.id()).stream()
+                .map(i -> new InstanceView(i.id(), i.service(), i.host() + ":" + i.port(), i.state())).toList());
+    }
+
+    record InstanceView(String id, String service, String endpoint, String state) {
+    }
+
     @Get("/deployments/{id}/build-log")
     public HttpResponse buildLog(@Param("id") String id, @Param("after") @Default("0") int after, @Param("limit") @Default("1000") int limit) {
         Deployment d = api.deployment(id);

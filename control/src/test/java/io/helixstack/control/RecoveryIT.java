@@ -95,6 +95,12 @@ class RecoveryIT extends ControlApiSupport {
         routed.ifPresent(delivery::end);
         assertThat(routed).as("the app's host goes to the new instance").contains(after.endpoint());
         assertThat(state(v1Id)).isEqualTo("live");
+        com.fasterxml.jackson.databind.JsonNode instances = JSON.readTree(json("GET", "/deployments/" + v1Id + "/instances", null).body());
+        assertThat(instances).hasSize(2);
+        assertThat(instances.get(0).get("id").asText()).isEqualTo(before.getFirst().id());
+        assertThat(instances.get(0).get("state").asText()).isEqualTo("stopped");
+        assertThat(instances.get(1).get("endpoint").asText()).isEqualTo(after.endpoint().toString());
+        assertThat(instances.get(1).get("state").asText()).isEqualTo("running");
         await().atMost(Duration.ofSeconds(10)).until(() -> json("GET", "/applications/revived/logs?limit=1000", null).body()
                 .contains("Serving main/1 again on the restarted runtime plane"));
     }

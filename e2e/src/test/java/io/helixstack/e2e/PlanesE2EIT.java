@@ -1,0 +1,274 @@
+package io.helixstack.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helixstack.testing.TestDatabase;
+import io.helixstack.testing.TestNats;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The planes as processes, as the README sets them up: one runtime process, one control+delivery process, two build
+ * workers, on one shared database and HELIX_HOME, over NATS JetStream. Apps deploy end to end with the builds shared
+ * between the workers; then each kind of process is SIGKILLed — a build worker mid-build (the other takes its build
+ * over), the control plane (its restart serves the same instances again), the runtime process (its restart gets the live
+ * deployments started again) — and every deployment ends live or failed with its reason.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlanesE2EIT {
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Path tmp;
+    private Path home;
+    private TestDatabase db;
+    private TestNats.Names nats;
+    private final Map<String, String> shared = new HashMap<>();
+    private int apiPort;
+    private int httpPort;
+    private int runtimePort;
+    private Process runtime;
+    private Process control;
+    private final List<Process> builders = new ArrayList<>();
+
+    @BeforeAll
+    void startPlanes(@TempDir Path dir) throws Exception {
+        String natsUrl = TestNats.url();
+        tmp = dir;
+        home = dir.resolve("helix-home");
+        db = TestDatabase.create();
+        String stream = "HELIX_E2E_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase(Locale.ROOT);
+        nats = new TestNats.Names(stream, stream.toLowerCase(Locale.ROOT), stream.toLowerCase(Locale.ROOT) + "-dead-letters");
+        apiPort = HelixProcesses.freePort();
+        httpPort = HelixProcesses.freePort();
+        runtimePort = HelixProcesses.freePort();
+        shared.putAll(Map.of("HELIX_DATABASE_URL", db.jdbcUrl(), "HELIX_NATS_URL", natsUrl, "HELIX_NATS_STREAM", stream,
+                "HELIX_SSH_PORT", "off", "HELIX_MANAGED_POSTGRES", "off", "HELIX_HEALTH_TIMEOUT", "20s",
+                "HELIX_RUNTIME_PORT", String.valueOf(runtimePort), "HELIX_RUNTIME_URL", "http://127.0.0.1:" + runtimePort));
+        runtime = startRuntime("runtime");
+        control = startControl("control");
+        builders.add(plane("build", "build-1"));
+        builders.add(plane("build", "build-2"));
+        await("the build workers subscribed").atMost(Duration.ofMinutes(1)).until(() ->
+                log("build-1").contains("Subscribed consumer=\"builds\"") && log("build-2").contains("Subscribed consumer=\"builds\""));
+    }
+
+    @AfterAll
+    void stopPlanes() throws Exception {
+        for (Process p : processes()) {
+            p.destroy();
+        }
+        for (Process p : processes()) {
+            p.waitFor();
+        }
+        if (nats != null) {
+            nats.delete();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private List<Process> processes() {
+        List<Process> all = new ArrayList<>(builders);
+        if (control != null) {
+            all.add(control);
+        }
+        if (runtime != null) {
+            all.add(runtime);
+        }
+        return all;
+    }
+
+    @Test
+    @Order(1)
+    void twoAppsDeployThroughTheirOwnProcessesWithTheBuildsSharedBetweenTheWorkers() throws Exception {
+        // A build that takes a few seconds, so both workers are busy at once.
+        Path slow = app("slow-build", "sleep 4");
+        CompletableFuture<HelixProcesses.Result> first = CompletableFuture.supplyAsync(() ->
+                HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", slow.toString(), "--app", "alpha"));
+        CompletableFuture<HelixProcesses.Result> second = CompletableFuture.supplyAsync(() ->
+                HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", HelixProcesses.ROOT.resolve("examples/hello-node").toString(), "--app", "beta"));
+        assertThat(first.get().exit()).as(first.get().toString()).isZero();
+        assertThat(second.get().exit()).as(second.get().toString()).isZero();
+
+        assertThat(get("alpha").body()).isEqualTo("slow-build");
+        assertThat(get("beta").body()).isEqualTo("Hello from HelixStack v1");
+        assertThat(log("build-1")).as("the first worker built one of them").contains("DeploymentBuilder Built");
+        assertThat(log("build-2")).as("the second worker built the other").contains("DeploymentBuilder Built");
+        assertThat(log("control")).as("the control process builds nothing").doesNotContain("DeploymentBuilder Building");
+    }
+
+    @Test
+    @Order(2)
+    void aBuildWorkerKilledMidBuildLeavesItsBuildToTheOther() throws Exception {
+        Path slow = app("taken-over", "sleep 8");
+        HelixProcesses.Result queued = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy", slow.toString(), "--app", "alpha", "--no-wait");
+        assertThat(queued.exit()).as(queued.toString()).isZero();
+        String id = latest("alpha").get("id").asText();
+        await("a worker building " + id).atMost(Duration.ofMinutes(1)).until(() ->
+                log("build-1").contains("Building deployment=\"" + id) || log("build-2").contains("Building deployment=\"" + id));
+        int building = log("build-1").contains("Building deployment=\"" + id) ? 0 : 1;
+        Process killed = builders.get(building);
+        killed.destroyForcibly().waitFor();
+
+        // The bus gives the unacknowledged request to the other worker once the dead one's ack wait is over.
+        await("the deployment live after the takeover").atMost(DEPLOY_TIMEOUT).until(() -> state(id).equals("live")
+                || state(id).equals("failed"));
+        assertThat(deployment(id).path("failure_reason").asText(null)).isNull();
+        assertThat(state(id)).isEqualTo("live");
+        assertThat(log("build-" + (2 - building))).contains("Taking over a build a stopped worker left");
+        assertThat(get("alpha").body()).isEqualTo("taken-over");
+        assertThat(api("/deployments/" + id + "/build-log")).contains("-----> ");
+        builders.set(building, plane("build", "build-" + (building + 1) + "-again"));
+    }
+
+    @Test
+    @Order(3)
+    void aKilledControlPlaneServesTheSameInstancesAgainOnRestart() throws Exception {
+        String before = instanceIds("beta");
+        control.destroyForcibly().waitFor();
+        control = startControl("control-again");
+        assertThat(get("beta").body()).isEqualTo("Hello from HelixStack v1");
+        assertThat(instanceIds("beta")).as("adopted from the runtime process, not started again").isEqualTo(before);
+    }
+
+    @Test
+    @Order(4)
+    void aKilledRuntimeProcessGetsTheLiveDeploymentsStartedAgainWhenItIsBack() throws Exception {
+        String before = instanceIds("beta");
+        runtime.destroyForcibly().waitFor();
+        runtime = startRuntime("runtime-again");
+        await("beta served again").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> get("beta").statusCode() == 200 && get("alpha").statusCode() == 200);
+        assertThat(get("beta").body()).isEqualTo("Hello from HelixStack v1");
+        assertThat(get("alpha").body()).isEqualTo("taken-over");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !instanceIds("beta").equals(before));
+    }
+
+    /** A node app that answers {@code body} and whose build runs {@code buildCommand} first. */
+    private Path app(String body, String buildCommand) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("apps").resolve(body));
+        Files.writeString(dir.resolve("package.json"), """
+                {"name": "%s", "version": "1.0.0", "scripts": {"build": "%s", "start": "node server.js"}}
+                """.formatted(body, buildCommand));
+        Files.writeString(dir.resolve("server.js"), """
+                require('http').createServer((req, res) => res.end('%s')).listen(process.env.PORT, '127.0.0.1');
+                """.formatted(body));
+        return dir;
+    }
+
+    private Process startRuntime(String name) throws Exception {
+        Process p = plane("runtime", name);
+        await(name + " agent").atMost(Duration.ofMinutes(1)).until(() -> {
+            if (!p.isAlive()) {
+                throw new AssertionError(name + " exited:\n" + log(name));
+            }
+            return log(name).contains("Runtime agent listening");
+        });
+        return p;
+    }
+
+    private Process startControl(String name) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("HELIX_API_PORT", String.valueOf(apiPort), "HELIX_HTTP_PORT", String.valueOf(httpPort)));
+        Process p = plane("control,delivery", name, env);
+        await(name + " /healthz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!p.isAlive()) {
+                throw new AssertionError(name + " exited:\n" + log(name));
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return p;
+    }
+
+    private Process plane(String planes, String name) throws IOException {
+        return plane(planes, name, Map.of());
+    }
+
+    private Process plane(String planes, String name, Map<String, String> extra) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(HelixProcesses.JAVA, "-jar", HelixProcesses.SERVER_JAR.toString(), "server",
+                "--planes", planes);
+        pb.environment().put("HELIX_HOME", home.toString());
+        pb.environment().putAll(shared);
+        pb.environment().putAll(extra);
+        pb.redirectErrorStream(true);
+        Files.createDirectories(home);
+        pb.redirectOutput(tmp.resolve(name + ".log").toFile());
+        return pb.start();
+    }
+
+    private String log(String name) throws IOException {
+        Path file = tmp.resolve(name + ".log");
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    private String instanceIds(String app) throws Exception {
+        JsonNode d = latest(app);
+        assertThat(d.get("state").asText()).isEqualTo("live");
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(api("/deployments/" + d.get("id").asText() + "/instances")).forEach(i -> {
+            if (i.get("state").asText().equals("running")) {
+                ids.add(i.get("id").asText());
+            }
+        });
+        return String.join(",", ids);
+    }
+
+    private JsonNode latest(String app) throws Exception {
+        return JSON.readTree(api("/applications/" + app + "/deployments")).get(0);
+    }
+
+    private JsonNode deployment(String id) throws Exception {
+        return JSON.readTree(api("/deployments/" + id));
+    }
+
+    private String state(String id) throws Exception {
+        return deployment(id).get("state").asText();
+    }
+
+    private String api(String path) throws Exception {
+        String token = Files.readAllLines(home.resolve("credentials")).stream().filter(l -> l.startsWith("token"))
+                .map(l -> l.substring(l.indexOf('=') + 1).strip()).findFirst().orElseThrow();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private HttpResponse<String> get(String app) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
+                .header("host", app + ".localhost:" + httpPort).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
