@@ -113,7 +113,15 @@ final class ApiClient {
 
     /** @param environmentOrNull production (default) or a pull request's preview, {@code preview/7} or {@code pr-7} */
     Deployment rollback(String app, String deploymentOrNull, String environmentOrNull) {
+        return rollback(app, deploymentOrNull, environmentOrNull, List.of());
+    }
+
+    /** @param regions only these regions roll back (none: every region) */
+    Deployment rollback(String app, String deploymentOrNull, String environmentOrNull, List<String> regions) {
         ObjectNode body = Json.MAPPER.createObjectNode();
+        if (!regions.isEmpty()) {
+            regions.forEach(body.putArray("regions")::add);
+        }
         if (deploymentOrNull != null) {
             body.put("deployment", deploymentOrNull);
         }
@@ -122,6 +130,15 @@ final class ApiClient {
         }
         return Deployment.of(call(request(appPath(app) + "/rollback").POST(json(body))
                 .header("Content-Type", "application/json")));
+    }
+
+    /** What each region of the application serves of {@code environment}: region name → deployment label (or null). */
+    java.util.Map<String, String> regions(String app, String environmentOrNull) {
+        JsonNode list = call(request(appPath(app) + "/regions" + (environmentOrNull == null ? "" : "?environment="
+                + segment(environmentOrNull))).GET());
+        java.util.Map<String, String> regions = new java.util.LinkedHashMap<>();
+        list.forEach(r -> regions.put(r.path("region").asText(), r.path("label").asText(null)));
+        return regions;
     }
 
     /** The live deployment of {@code environment} as docker-compose.yml ({@code compose}) or Kubernetes YAML ({@code k8s}). */

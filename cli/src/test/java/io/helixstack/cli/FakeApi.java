@@ -94,6 +94,9 @@ final class FakeApi implements AutoCloseable {
     int buildLogPageSize = 1000;
     // Set to make the next rollback or restart fail the way the server reports it.
     String rollbackFailure;
+    /** The platform's regions: what each serves of an app, by label (all follow the live deployment until rolled back). */
+    final List<String> regionNames = List.of("eu", "us");
+    private final Map<String, Map<String, String>> regionsByApp = new java.util.HashMap<>();
     String restartFailure;
 
     FakeApi() throws IOException {
@@ -225,6 +228,8 @@ final class FakeApi implements AutoCloseable {
             send(exchange, d == null ? 404 : 200, d == null ? problem(404, "deployment not found") : d.json);
         } else if ((m = match("/deployments/([^/]+)/build-log", path)) != null) {
             send(exchange, 200, buildLog(m.group(1), Long.parseLong(queryParam(request, "after", "0"))));
+        } else if ((m = match("/applications/([^/]+)/regions", path)) != null) {
+            send(exchange, 200, regions(m.group(1)));
         } else if ((m = match("/applications/([^/]+)/rollback", path)) != null) {
             rollback(exchange, m.group(1), request.json());
         } else if ((m = match("/applications/([^/]+)/restart", path)) != null) {
@@ -359,6 +364,21 @@ final class FakeApi implements AutoCloseable {
                     target = candidates.get(i);
                 }
             }
+            if (target != null && body.has("regions")) {
+                // Regional: the target's state stays; the regions switch, or the reason is recorded on the target.
+                List<String> regions = new ArrayList<>();
+                body.get("regions").forEach(r -> regions.add(r.asText()));
+                if (rollbackFailure != null) {
+                    target.failureReason = rollbackFailure;
+                    target.json.put("failure_reason", rollbackFailure);
+                } else {
+                    Map<String, String> serving = servingOf(app);
+                    String label = target.json.get("label").asText();
+                    regions.forEach(r -> serving.put(r, label));
+                }
+                send(exchange, 202, target.json.deepCopy().put("failure_reason", (String) null));
+                return;
+            }
             if (target != null) {
                 // A failed rollback goes back to the state it had, with the reason: it never ends in "failed".
                 target.states = rollbackFailure == null ? List.of(target.state(), "deploying", "live")
@@ -373,6 +393,24 @@ final class FakeApi implements AutoCloseable {
         } else {
             send(exchange, 202, target.json);
         }
+    }
+
+    private synchronized Map<String, String> servingOf(String app) {
+        return regionsByApp.computeIfAbsent(app, a -> {
+            String live = apps.get(a).path("live_deployment_id").asText(null);
+            String label = deploymentsByApp.getOrDefault(a, List.of()).stream().filter(d -> d.json.get("id").asText().equals(live))
+                    .map(d -> d.json.get("label").asText()).findFirst().orElse(null);
+            Map<String, String> serving = new java.util.LinkedHashMap<>();
+            regionNames.forEach(r -> serving.put(r, label));
+            return serving;
+        });
+    }
+
+    private synchronized ArrayNode regions(String app) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        servingOf(app).forEach((region, label) -> list.addObject().put("region", region).put("label", label)
+                .put("rolled_back", false));
+        return list;
     }
 
     private void restart(HttpExchange exchange, String app) throws IOException {

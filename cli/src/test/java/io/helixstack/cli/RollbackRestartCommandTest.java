@@ -71,6 +71,29 @@ class RollbackRestartCommandTest {
     }
 
     @Test
+    void aRollbackScopedToARegionWaitsForThatRegionAndLeavesTheOthers() {
+        CliRunner.Result result = helix.run("rollback", "--app", "hello", "main/1", "--region", "eu");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(api.requests.getFirst().json().get("regions").toString()).isEqualTo("[\"eu\"]");
+        assertThat(api.deployment(second).state()).as("the latest release stays live").isEqualTo("live");
+        assertThat(result.outLines()).containsExactly(
+                "Rolling eu of hello back to main/1 (" + first.substring(0, 8) + ")…",
+                "Rolled eu back to main/1; us serves main/2");
+    }
+
+    @Test
+    void aFailedRegionalRollbackIsTheServersReason() {
+        api.rollbackFailure = "rollback of eu failed: health check failed: web.1 never answered /; those regions keep serving"
+                + " what they served";
+
+        CliRunner.Result result = helix.run("rollback", "--app", "hello", "main/1", "--region", "eu");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).containsExactly("helix: " + api.rollbackFailure);
+    }
+
+    @Test
     void aFailedRollbackIsReportedAlthoughTheServerRestoresTheEarlierState() {
         api.rollbackFailure = "rollback failed: web.1 never answered /healthz";
 

@@ -154,12 +154,12 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             throw new IllegalArgumentException("production is not a preview (expected: preview/<n> or branch/<name>)");
         }
         String name = app.name().value();
-        Optional<ServingState.Served> removed;
+        List<ServingState.Served> removed = new java.util.ArrayList<>();
         Optional<UUID> stored;
         switchLock.lock();
         try {
             stored = store.deployments().removePreview(app.id(), name, environment, reason);
-            removed = serving.removeLive(name, environment).flatMap(serving::remove);
+            serving.removeLive(name, environment).forEach(id -> removed.addAll(serving.remove(id)));
             delivery.publishRoutes(serving.routeTable(config));
         } finally {
             switchLock.unlock();
@@ -167,7 +167,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         // The host answers no more from here on; in-flight requests finish on the worker, not in the caller's request.
         // The preview's databases go once its instances are stopped (they hold connections to them).
         workers.submit(() -> {
-            removed.filter(r -> !r.instances().isEmpty()).ifPresent(this::drainAndStop);
+            removed.stream().filter(r -> !r.instances().isEmpty()).forEach(this::drainAndStop);
             try {
                 databases.dropEnvironment(app.id(), environment);
             } catch (RuntimeException e) {
@@ -178,7 +178,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         stored.flatMap(store.deployments()::find).ifPresent(d -> launcher.note(d, "Preview " + d.label() + " removed: " + reason));
         log.atInfo().addKeyValue("app", name).addKeyValue("environment", environment).addKeyValue("reason", reason)
                 .log("Preview removed");
-        return stored.or(() -> removed.map(ServingState.Served::deploymentId));
+        return stored.or(() -> removed.stream().map(ServingState.Served::deploymentId).findFirst());
     }
 
     /**
@@ -196,6 +196,107 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
         workers.submit(() -> guarded(target.id(), () -> release(app, target.id(), artifact, true, before)));
         return store.deployments().find(target.id()).orElseThrow();
+    }
+
+    /**
+     * Rolls only some regions of the deployment's environment back to it (or, when it is the live deployment, forward to
+     * it again): its instances start in those regions, then those regions' traffic switches to them and what served
+     * there before drains; the other regions stay on what they serve. Naming every region is a full rollback.
+     *
+     * @throws io.helixstack.domain.InvalidInputException for a region the application does not run in
+     * @throws io.helixstack.store.ConflictException when the target has no artifact, or serves those regions already
+     */
+    public Deployment rollback(Application app, Deployment target, Set<String> regions) {
+        List<RuntimeTargets.Target> all = targets.of(app.id());
+        List<String> known = all.stream().map(RuntimeTargets.Target::region).toList();
+        for (String region : regions) {
+            if (!known.contains(region)) {
+                throw new io.helixstack.domain.InvalidInputException("region: \"" + region + "\" (expected: one of "
+                        + String.join(", ", known) + ", where " + app.name() + " runs)");
+            }
+        }
+        if (regions.isEmpty() || regions.containsAll(known)) {
+            return rollback(app, target);
+        }
+        if (target.artifactDigest() == null || !target.state().isSettled() || target.state() == DeploymentState.FAILED) {
+            throw new io.helixstack.store.ConflictException(target.label() + " has no artifact to promote (it is "
+                    + target.state().wireName() + ")");
+        }
+        Artifact artifact = builds.artifact(target.artifactDigest()).orElseThrow(() -> new io.helixstack.store.ConflictException(
+                target.label() + ": its artifact " + target.artifactDigest() + " is no longer stored"));
+        boolean liveStatic = store.applications().liveDeployment(app.id(), target.environment()).flatMap(store.deployments()::find)
+                .flatMap(this::artifactOf).map(a -> a.metadata().kind() == ArtifactKind.STATIC).orElse(false);
+        if (artifact.metadata().kind() == ArtifactKind.STATIC || liveStatic) {
+            throw new io.helixstack.store.ConflictException("static files are served by the delivery plane in every region"
+                    + " (expected: a rollback without regions)");
+        }
+        switchLock.lock();
+        try {
+            if (serving.live(target.app(), target.environment()).isEmpty()) {
+                throw new io.helixstack.store.ConflictException(target.environment() + " serves nothing to roll back from"
+                        + " (expected: a live deployment)");
+            }
+            List<String> already = regions.stream().filter(r -> serving.liveIn(target.app(), target.environment(), r)
+                    .equals(Optional.of(target.id()))).sorted().toList();
+            if (!already.isEmpty()) {
+                throw new io.helixstack.store.ConflictException(target.label() + " serves " + String.join(", ", already)
+                        + " already (expected: regions that serve another deployment)");
+            }
+        } finally {
+            switchLock.unlock();
+        }
+        List<RuntimeTargets.Target> scoped = all.stream().filter(t -> regions.contains(t.region())).toList();
+        workers.submit(() -> {
+            try {
+                rollBackRegions(app, target, artifact, scoped);
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).addKeyValue("deployment", target.id()).log("Regional rollback failed unexpectedly");
+                launcher.note(target, "Rollback of " + String.join(", ", regions) + " to " + target.label() + " failed: " + e);
+            }
+        });
+        return target;
+    }
+
+    private void rollBackRegions(Application app, Deployment target, Artifact artifact, List<RuntimeTargets.Target> regions) {
+        Set<String> names = new java.util.TreeSet<>(regions.stream().map(RuntimeTargets.Target::region).toList());
+        InstanceLauncher.Placement placed = launcher.launchIn(target, artifact, envOf(app, target), false, regions);
+        if (placed instanceof InstanceLauncher.Placement.Failed f) {
+            String reason = "rollback of " + String.join(", ", names) + " failed: " + f.reason() + "; those regions keep serving"
+                    + " what they served";
+            // Recorded on the target as a full rollback's failure is: its state stays, the reason says what happened.
+            store.deployments().find(target.id()).ifPresent(now -> store.deployments().restoreState(target.id(), now.state(), reason));
+            launcher.note(target, "R" + reason.substring(1));
+            return;
+        }
+        List<ServingState.Served> next = ((InstanceLauncher.Placement.Started) placed).served();
+        List<ServingState.Served> replaced = new java.util.ArrayList<>();
+        switchLock.lock();
+        try {
+            Optional<UUID> live = serving.live(target.app(), target.environment());
+            try {
+                store.deployments().rollBackRegions(target.id(), names, live.orElse(null));
+            } catch (RuntimeException e) {
+                next.forEach(n -> launcher.stop(n.instances()));
+                throw e;
+            }
+            Map<String, UUID> before = serving.rollBack(target.app(), target.environment(), names, target.id());
+            for (ServingState.Served n : next) {
+                serving.get(target.id(), n.region()).ifPresent(replaced::add);
+                UUID previous = before.get(n.region());
+                if (previous != null && !previous.equals(target.id())) {
+                    serving.remove(previous, n.region()).ifPresent(replaced::add);
+                }
+                serving.put(n);
+            }
+            delivery.publishRoutes(serving.routeTable(config));
+            next.forEach(launcher::promote);
+        } finally {
+            switchLock.unlock();
+        }
+        launcher.note(target, "Rolled " + String.join(", ", names) + " back to " + target.label() + "; the other regions keep"
+                + " serving what they served");
+        log.atInfo().addKeyValue("deployment", target.id()).addKeyValue("regions", names).log("Rolled back regions");
+        replaced.stream().filter(r -> !r.instances().isEmpty()).forEach(this::drainAndStop);
     }
 
     /** New instances of the live deployment with the current environment; the old ones drain once the new are healthy. */
@@ -293,14 +394,17 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         guarded(d.id(), () -> builder.build(app, d).ifPresent(artifact -> release(app, d.id(), artifact, false, DeploymentState.BUILT)));
     }
 
-    /** Starts the deployment's instances, waits for health, then switches traffic to it and drains what it replaces. */
+    /**
+     * Starts the deployment's instances in every region, waits for health, then switches traffic to it everywhere and
+     * drains what it replaces (the previous live deployment, and what rolled-back regions served).
+     */
     private void release(Application app, UUID deploymentId, Artifact artifact, boolean rollback, DeploymentState before) {
         if (!rollback && !store.deployments().transition(deploymentId, Set.of(DeploymentState.BUILT), DeploymentState.DEPLOYING, null, null)) {
             return;
         }
         Deployment d = store.deployments().find(deploymentId).orElseThrow();
-        InstanceLauncher.Launch launch = launcher.launch(d, artifact, envOf(app, d), !rollback);
-        if (launch instanceof InstanceLauncher.Launch.Failed f) {
+        InstanceLauncher.Placement placed = launcher.launchIn(d, artifact, envOf(app, d), !rollback, targets.of(app.id()));
+        if (placed instanceof InstanceLauncher.Placement.Failed f) {
             if (rollback) {
                 store.deployments().restoreState(deploymentId, before, "rollback failed: " + f.reason());
             } else {
@@ -309,8 +413,8 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             }
             return;
         }
-        ServingState.Served next = ((InstanceLauncher.Launch.Started) launch).served();
-        Optional<ServingState.Served> replaced;
+        List<ServingState.Served> next = ((InstanceLauncher.Placement.Started) placed).served();
+        List<ServingState.Served> replaced = new java.util.ArrayList<>();
         switchLock.lock();
         try {
             Optional<Deployment> current = serving.live(d.app(), d.environment()).flatMap(store.deployments()::find);
@@ -319,22 +423,29 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 String reason = "a newer deployment (" + current.get().label() + ") went live first";
                 store.deployments().transition(deploymentId, Set.of(DeploymentState.DEPLOYING), DeploymentState.SUPERSEDED, reason,
                         new Event.DeploymentFailed(deploymentId, reason, clock.instant()));
-                replaced = Optional.of(next);
+                replaced.addAll(next);
             } else {
                 // The record first: if it cannot be written, nothing in memory or in the proxy has changed yet.
                 try {
                     store.deployments().promote(deploymentId, rollback);
                 } catch (RuntimeException e) {
-                    launcher.stop(next.instances());
+                    next.forEach(n -> launcher.stop(n.instances()));
                     throw e;
                 }
-                serving.put(next);
-                Optional<UUID> previous = serving.makeLive(d.app(), d.environment(), deploymentId);
-                replaced = previous.filter(p -> !p.equals(deploymentId)).flatMap(p -> serving.get(p))
-                        .filter(old -> !old.instances().isEmpty());
-                replaced.ifPresent(old -> serving.remove(old.deploymentId()));
+                // What this deployment still served somewhere (a region rolled back to it) gives way to its new instances.
+                replaced.addAll(serving.remove(deploymentId));
+                next.forEach(serving::put);
+                for (UUID previous : serving.makeLive(d.app(), d.environment(), deploymentId)) {
+                    if (!previous.equals(deploymentId)) {
+                        // A static deployment keeps answering on its own host; instances drain and stop.
+                        serving.get(previous).stream().filter(old -> !old.instances().isEmpty()).forEach(old -> {
+                            serving.remove(old.deploymentId(), old.region());
+                            replaced.add(old);
+                        });
+                    }
+                }
                 delivery.publishRoutes(serving.routeTable(config));
-                launcher.promote(next);
+                next.forEach(launcher::promote);
                 launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.environmentHost(d.app(), d.environment()))
                         + " now serves it");
                 log.atInfo().addKeyValue("deployment", deploymentId).addKeyValue("app", d.app()).addKeyValue("rollback", rollback)
@@ -343,11 +454,23 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         } finally {
             switchLock.unlock();
         }
-        replaced.ifPresent(this::drainAndStop);
+        replaced.stream().filter(r -> !r.instances().isEmpty()).forEach(this::drainAndStop);
     }
 
     private void restartNow(Application app, Deployment live) {
-        Optional<String> failure = replaceInstances(app, live);
+        Optional<String> failure = replaceInstances(app, live, null);
+        // Regions rolled back to another deployment restart too: the new configuration reaches every region.
+        Map<String, UUID> rolledBack;
+        switchLock.lock();
+        try {
+            rolledBack = serving.rolledBack(live.app(), live.environment());
+        } finally {
+            switchLock.unlock();
+        }
+        for (UUID other : new java.util.HashSet<>(rolledBack.values())) {
+            store.deployments().find(other).ifPresent(o -> replaceInstances(app, o, null).ifPresent(f -> launcher.note(o,
+                    "Could not restart " + o.label() + " in its rolled-back regions: " + f)));
+        }
         store.deployments().restartFinished(live.id(), failure.orElse(null));
         if (failure.isEmpty()) {
             launcher.note(live, "Restarted " + live.label() + " with the current environment");
@@ -355,98 +478,136 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
 
     /**
-     * New instances of a live deployment take over from its current ones (which drain and stop) once they are ready.
+     * New instances of a deployment take over from its current ones (which drain and stop) once they are ready, in the
+     * regions it serves (all of them, or only {@code onlyRegions}).
      *
      * @return empty when they did, else why not, as a restart's failure reason
      */
-    private Optional<String> replaceInstances(Application app, Deployment live) {
-        Optional<Artifact> artifact = artifactOf(live);
+    private Optional<String> replaceInstances(Application app, Deployment d, Set<String> onlyRegions) {
+        Optional<Artifact> artifact = artifactOf(d);
         if (artifact.isEmpty()) {
-            return Optional.of("restart failed: artifact " + live.artifactDigest() + " is no longer stored");
+            return Optional.of("restart failed: artifact " + d.artifactDigest() + " is no longer stored");
         }
-        InstanceLauncher.Launch launch = launcher.launch(live, artifact.get(), envOf(app, live), false);
-        if (launch instanceof InstanceLauncher.Launch.Failed f) {
-            return Optional.of("restart failed: " + f.reason() + "; the previous instances keep serving");
-        }
-        ServingState.Served fresh = ((InstanceLauncher.Launch.Started) launch).served();
-        Optional<ServingState.Served> old;
+        List<String> regions;
         switchLock.lock();
         try {
-            if (!serving.live(live.app(), live.environment()).equals(Optional.of(live.id()))) {
-                // Another deployment went live while the new instances started: they would serve nobody.
-                old = Optional.of(fresh);
-            } else {
-                old = serving.get(live.id());
-                serving.put(fresh);
+            regions = serving.get(d.id()).stream().map(ServingState.Served::region).toList();
+        } finally {
+            switchLock.unlock();
+        }
+        List<RuntimeTargets.Target> where = regions.isEmpty() || regions.contains(ServingState.EVERYWHERE) ? targets.of(app.id())
+                : targets.of(app.id()).stream().filter(t -> regions.contains(t.region())
+                        && (onlyRegions == null || onlyRegions.contains(t.region()))).toList();
+        if (where.isEmpty()) {
+            return Optional.empty();
+        }
+        InstanceLauncher.Placement placed = launcher.launchIn(d, artifact.get(), envOf(app, d), false, where);
+        if (placed instanceof InstanceLauncher.Placement.Failed f) {
+            return Optional.of("restart failed: " + f.reason() + "; the previous instances keep serving");
+        }
+        List<ServingState.Served> fresh = ((InstanceLauncher.Placement.Started) placed).served();
+        List<ServingState.Served> old = new java.util.ArrayList<>();
+        List<ServingState.Served> unused = new java.util.ArrayList<>();
+        switchLock.lock();
+        try {
+            for (ServingState.Served f : fresh) {
+                Optional<ServingState.Served> current = serving.get(d.id(), f.region());
+                // Only where it still serves: another deployment may have gone live there while the new instances started.
+                if (serving.serves(d.id()) && (current.isPresent() || f.region().equals(ServingState.EVERYWHERE))) {
+                    current.ifPresent(old::add);
+                    serving.put(f);
+                } else {
+                    unused.add(f);
+                }
+            }
+            delivery.publishRoutes(serving.routeTable(config));
+            fresh.stream().filter(f -> !unused.contains(f)).forEach(launcher::promote);
+        } finally {
+            switchLock.unlock();
+        }
+        unused.forEach(u -> launcher.stop(u.instances()));
+        old.stream().filter(o -> !o.instances().isEmpty()).forEach(this::drainAndStop);
+        return unused.size() == fresh.size() ? Optional.of("restart abandoned: another deployment went live meanwhile") : Optional.empty();
+    }
+
+    /**
+     * The runtime {@code driver} lost its instances (its process started again): every deployment that served from it
+     * gets new instances there, as a restart does, in the background.
+     */
+    public void instancesLost(RuntimeDriver driver) {
+        Map<UUID, Set<String>> lost = new java.util.HashMap<>();
+        for (ServingState.Served s : servedByRegion()) {
+            if (s.instances().stream().anyMatch(i -> launcher.driver(i) == driver)) {
+                lost.computeIfAbsent(s.deploymentId(), id -> new java.util.HashSet<>()).add(s.region());
+            }
+        }
+        lost.forEach((id, regions) -> store.deployments().find(id).ifPresent(d -> workers.submit(() -> {
+            Application app = store.applications().byId(d.applicationId()).orElseThrow();
+            launcher.note(d, "The runtime plane running " + d.label() + " started again without its instances: starting"
+                    + " them again");
+            Optional<String> failure = replaceInstances(app, d, regions);
+            launcher.note(d, failure.map(f -> "Could not start " + d.label() + " again: " + f)
+                    .orElse("Serving " + d.label() + " again on the restarted runtime plane"));
+        })));
+    }
+
+    /**
+     * Serves a live deployment again after a start: in each region, what its instances there still run (a cluster's pods
+     * outlive the platform; a runtime process outlives a control process), or new instances; regions rolled back to
+     * another deployment get that one.
+     */
+    private void restoreLive(Deployment d) {
+        Application app = store.applications().byId(d.applicationId()).orElseThrow();
+        Map<String, UUID> rolledBack = store.deployments().rolledBackRegions(app.id(), d.environment());
+        List<ServingState.Served> restored = new java.util.ArrayList<>();
+        for (RuntimeTargets.Target region : targets.of(app.id())) {
+            Deployment which = Optional.ofNullable(rolledBack.get(region.region())).flatMap(store.deployments()::find).orElse(d);
+            Optional<Artifact> artifact = artifactOf(which);
+            if (artifact.isEmpty()) {
+                launcher.note(which, "Could not serve " + which.label() + " in " + region.region() + " after a HelixStack restart:"
+                        + " its artifact " + which.artifactDigest() + " is no longer stored");
+                continue;
+            }
+            Optional<ServingState.Served> adopted = launcher.adopt(which, artifact.get(), region);
+            InstanceLauncher.Launch launch = adopted.<InstanceLauncher.Launch>map(InstanceLauncher.Launch.Started::new)
+                    .orElseGet(() -> launcher.launch(which, artifact.get(), envOf(app, which), false, region));
+            switch (launch) {
+                case InstanceLauncher.Launch.Started s -> restored.add(s.served());
+                case InstanceLauncher.Launch.Failed f -> launcher.note(which, "Could not start " + which.label() + " in "
+                        + region.region() + " after a HelixStack restart: " + f.reason());
+            }
+            if (!restored.isEmpty() && restored.getLast().region().equals(ServingState.EVERYWHERE)) {
+                break; // static files: the delivery plane serves them in every region
+            }
+        }
+        if (restored.isEmpty()) {
+            return;
+        }
+        boolean overtaken;
+        switchLock.lock();
+        try {
+            // A deployment promoted since the start is newer than what the database said live at recovery.
+            overtaken = serving.live(d.app(), d.environment()).isPresent();
+            if (!overtaken) {
+                restored.forEach(serving::put);
+                serving.makeLive(d.app(), d.environment(), d.id());
+                rolledBack.forEach((region, id) -> {
+                    if (!id.equals(d.id()) && serving.get(id, region).isPresent()) {
+                        serving.rollBack(d.app(), d.environment(), Set.of(region), id);
+                    }
+                });
                 delivery.publishRoutes(serving.routeTable(config));
-                launcher.promote(fresh);
+                restored.forEach(launcher::promote);
             }
         } finally {
             switchLock.unlock();
         }
-        if (old.isPresent() && old.get() == fresh) {
-            launcher.stop(fresh.instances());
-            return Optional.of("restart abandoned: another deployment went live meanwhile");
-        }
-        old.filter(o -> !o.instances().isEmpty()).ifPresent(this::drainAndStop);
-        return Optional.empty();
-    }
-
-    /**
-     * The runtime {@code driver} lost its instances (its process started again): every live deployment that ran there
-     * gets new instances on it, as a restart does, in the background.
-     */
-    public void instancesLost(RuntimeDriver driver) {
-        for (ServingState.Served s : served()) {
-            if (s.instances().isEmpty() || s.instances().stream().noneMatch(i -> launcher.driver(i) == driver)) {
-                continue;
-            }
-            Optional<Deployment> live = store.deployments().find(s.deploymentId()).filter(d -> d.state() == DeploymentState.LIVE);
-            live.ifPresent(d -> workers.submit(() -> {
-                Application app = store.applications().byId(d.applicationId()).orElseThrow();
-                launcher.note(d, "The runtime plane running " + d.label() + " started again without its instances: starting"
-                        + " them again");
-                Optional<String> failure = replaceInstances(app, d);
-                launcher.note(d, failure.map(f -> "Could not start " + d.label() + " again: " + f)
-                        .orElse("Serving " + d.label() + " again on the restarted runtime plane"));
-            }));
-        }
-    }
-
-    private void restoreLive(Deployment d) {
-        Optional<Artifact> artifact = artifactOf(d);
-        if (artifact.isEmpty()) {
-            log.atWarn().addKeyValue("deployment", d.id()).log("Live deployment's artifact is missing; cannot serve it");
+        if (overtaken) {
+            restored.forEach(r -> launcher.stop(r.instances()));
             return;
         }
-        Application app = store.applications().byId(d.applicationId()).orElseThrow();
-        // A cluster still runs what it ran before the restart: serve that rather than start it twice.
-        Optional<ServingState.Served> adopted = launcher.adopt(d, artifact.get(), targets.of(d.applicationId()));
-        InstanceLauncher.Launch launch = adopted.<InstanceLauncher.Launch>map(InstanceLauncher.Launch.Started::new)
-                .orElseGet(() -> launcher.launch(d, artifact.get(), envOf(app, d), false));
-        if (launch instanceof InstanceLauncher.Launch.Started s) {
-            boolean overtaken;
-            switchLock.lock();
-            try {
-                // A deployment promoted since the start is newer than what the database said live at recovery.
-                overtaken = serving.live(d.app(), d.environment()).isPresent();
-                if (!overtaken) {
-                    serving.put(s.served());
-                    serving.makeLive(d.app(), d.environment(), d.id());
-                    delivery.publishRoutes(serving.routeTable(config));
-                    launcher.promote(s.served());
-                }
-            } finally {
-                switchLock.unlock();
-            }
-            if (overtaken) {
-                launcher.stop(s.served().instances());
-                return;
-            }
-            launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart");
-        } else if (launch instanceof InstanceLauncher.Launch.Failed f) {
-            launcher.note(d, "Could not start " + d.label() + " after a HelixStack restart: " + f.reason());
-        }
+        launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart"
+                + (rolledBack.isEmpty() ? "" : " (regions rolled back: " + String.join(", ", new java.util.TreeSet<>(rolledBack.keySet())) + ")"));
     }
 
     private void drainAndStop(ServingState.Served old) {
@@ -503,11 +664,16 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             return Optional.of(live.label() + " did not become ready on the cluster: " + f.reason());
         }
         ServingState.Served moved = ((InstanceLauncher.Launch.Started) launch).served();
-        Optional<ServingState.Served> old;
+        List<ServingState.Served> old = null;
+        String refused = null;
         switchLock.lock();
         try {
             if (!serving.live(live.app(), live.environment()).equals(Optional.of(live.id()))) {
-                old = Optional.empty();
+                refused = "another deployment went live while " + live.label() + " was starting on the cluster; try again";
+            } else if (!serving.rolledBack(live.app(), live.environment()).isEmpty()) {
+                refused = "regions " + new java.util.TreeSet<>(serving.rolledBack(live.app(), live.environment()).keySet())
+                        + " are rolled back to another deployment (expected: every region on " + live.label()
+                        + "; deploy or roll back everywhere first)";
             } else {
                 // The record first: if it cannot be written, nothing in memory or in the proxy has changed yet.
                 try {
@@ -516,7 +682,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                     launcher.stop(moved.instances());
                     return Optional.of("could not record the move: " + e.getMessage());
                 }
-                old = serving.get(live.id());
+                old = serving.remove(live.id());
                 serving.put(moved);
                 delivery.publishRoutes(serving.routeTable(config));
                 launcher.promote(moved);
@@ -525,11 +691,11 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         } finally {
             switchLock.unlock();
         }
-        if (old.isEmpty()) {
+        if (refused != null) {
             launcher.stop(moved.instances());
-            return Optional.of("another deployment went live while " + live.label() + " was starting on the cluster; try again");
+            return Optional.of(refused);
         }
-        old.filter(o -> !o.instances().isEmpty()).ifPresent(this::drainAndStop);
+        old.stream().filter(o -> !o.instances().isEmpty()).forEach(this::drainAndStop);
         launcher.note(live, live.label() + " now runs on " + target.driver().name() + "; its URL is served from there");
         return Optional.empty();
     }
@@ -544,21 +710,45 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         targets.move(applicationId, target);
     }
 
-    /** What the orchestrator serves now (for the API and tests). */
+    /** What the orchestrator serves now (for the API and tests): the deployment's instances in every region. */
     public List<Instance> instancesOf(UUID deploymentId) {
         switchLock.lock();
         try {
-            return serving.get(deploymentId).map(ServingState.Served::instances).orElse(List.of());
+            return serving.get(deploymentId).stream().flatMap(s -> s.instances().stream()).toList();
         } finally {
             switchLock.unlock();
         }
     }
 
-    /** Every deployment served now, with its instances (none for a static one). */
+    /** Every deployment served now, with its instances in all regions (none for a static one). */
     List<ServingState.Served> served() {
+        Map<UUID, List<ServingState.Served>> byDeployment = new java.util.LinkedHashMap<>();
+        servedByRegion().forEach(s -> byDeployment.computeIfAbsent(s.deploymentId(), id -> new java.util.ArrayList<>()).add(s));
+        return byDeployment.values().stream().map(parts -> new ServingState.Served(parts.getFirst().deploymentId(),
+                parts.getFirst().app(), parts.size() == 1 ? parts.getFirst().region() : ServingState.EVERYWHERE,
+                parts.stream().flatMap(p -> p.instances().stream()).toList(), parts.getFirst().routes())).toList();
+    }
+
+    private List<ServingState.Served> servedByRegion() {
         switchLock.lock();
         try {
             return serving.all();
+        } finally {
+            switchLock.unlock();
+        }
+    }
+
+    /** One region of an environment: its name and the deployment it serves now (empty when it serves nothing yet). */
+    public record RegionServing(String region, Optional<UUID> deploymentId, boolean rolledBack) {
+    }
+
+    /** The application's regions and what each serves of the environment now. */
+    public List<RegionServing> regions(Application app, String environment) {
+        switchLock.lock();
+        try {
+            Map<String, UUID> rolledBack = serving.rolledBack(app.name().value(), environment);
+            return targets.of(app.id()).stream().map(t -> new RegionServing(t.region(),
+                    serving.liveIn(app.name().value(), environment, t.region()), rolledBack.containsKey(t.region()))).toList();
         } finally {
             switchLock.unlock();
         }

@@ -37,7 +37,8 @@ final class DeploymentsApi {
     record GitDeploy(String gitRepository, String ref) {
     }
 
-    record RollbackRequest(String deployment, String environment) {
+    /** @param regions only these regions roll back (the others stay on what they serve); none or all: everywhere */
+    record RollbackRequest(String deployment, String environment, List<String> regions) {
     }
 
     record EnvPatch(Map<String, String> set, List<String> unset) {
@@ -147,13 +148,28 @@ final class DeploymentsApi {
     @Post("/applications/{app}/rollback")
     public HttpResponse rollback(@Param("app") String appName, String body) {
         Application app = api.application(appName);
-        RollbackRequest req = body == null || body.isBlank() ? new RollbackRequest(null, null)
+        RollbackRequest req = body == null || body.isBlank() ? new RollbackRequest(null, null, null)
                 : ApiJson.read(body, RollbackRequest.class, "{\"deployment\":\"main/2\"}");
         String environment = Rollbacks.environment(req.environment());
         List<Deployment> all = api.store.deployments().listByApplication(app.id(), 10_000).stream()
                 .filter(d -> d.environment().equals(environment)).toList();
         Deployment target = Rollbacks.choose(all, api.store.applications().liveDeployment(app.id(), environment), req.deployment());
-        return ApiJson.of(HttpStatus.ACCEPTED, api.views.deployment(api.orchestrator.rollback(app, target)));
+        Set<String> regions = req.regions() == null ? Set.of() : Set.copyOf(req.regions());
+        return ApiJson.of(HttpStatus.ACCEPTED, api.views.deployment(api.orchestrator.rollback(app, target, regions)));
+    }
+
+    /** What each of the application's regions serves of an environment (production by default). */
+    @Get("/applications/{app}/regions")
+    public HttpResponse regions(@Param("app") String appName, @Param("environment") @Default("production") String environment) {
+        Application app = api.application(appName);
+        String env = Rollbacks.environment(environment);
+        List<RegionView> regions = api.orchestrator.regions(app, env).stream().map(r -> new RegionView(r.region(),
+                r.deploymentId().map(UUID::toString).orElse(null),
+                r.deploymentId().flatMap(api.store.deployments()::find).map(Deployment::label).orElse(null), r.rolledBack())).toList();
+        return ApiJson.ok(regions);
+    }
+
+    record RegionView(String region, String deploymentId, String label, boolean rolledBack) {
     }
 
     @Post("/applications/{app}/restart")

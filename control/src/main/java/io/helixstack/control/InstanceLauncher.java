@@ -26,12 +26,21 @@ import java.util.Map;
 
 /** Turns a deployment's artifact into something that can take traffic: health-checked instances, or a static route. */
 final class InstanceLauncher {
-    /** The outcome of a launch. */
+    /** The outcome of a launch in one region. */
     sealed interface Launch {
         record Started(ServingState.Served served) implements Launch {
         }
 
         record Failed(String reason) implements Launch {
+        }
+    }
+
+    /** The outcome of a launch in several regions: all of them, or none. */
+    sealed interface Placement {
+        record Started(List<ServingState.Served> served) implements Placement {
+        }
+
+        record Failed(String reason) implements Placement {
         }
     }
 
@@ -58,14 +67,56 @@ final class InstanceLauncher {
     }
 
     /**
-     * Starts every instance of every service of the deployment and waits until all are ready. With {@code release}, the
-     * manifest's release command runs first, and a failure stops the launch before any instance starts.
+     * Starts the deployment in every one of {@code regions} and waits until all are ready: the first region first (with
+     * {@code release}, the release command runs there, once, before any instance starts), then the others at once. A
+     * static deployment is served by the delivery plane itself, everywhere. If any region fails, what started elsewhere
+     * is stopped.
      */
-    Launch launch(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release) {
-        return launch(d, artifact, appEnv, release, targets.of(d.applicationId()));
+    Placement launchIn(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release, List<RuntimeTargets.Target> regions) {
+        Launch first = launch(d, artifact, appEnv, release, regions.getFirst());
+        if (first instanceof Launch.Failed f) {
+            return new Placement.Failed(regions.size() > 1 ? "in region " + regions.getFirst().region() + ": " + f.reason() : f.reason());
+        }
+        ServingState.Served firstServed = ((Launch.Started) first).served();
+        if (regions.size() == 1 || firstServed.region().equals(ServingState.EVERYWHERE)) {
+            return new Placement.Started(List.of(firstServed));
+        }
+        List<java.util.concurrent.Future<Launch>> rest = new ArrayList<>();
+        try (var parallel = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (RuntimeTargets.Target region : regions.subList(1, regions.size())) {
+                rest.add(parallel.submit(() -> launch(d, artifact, appEnv, false, region)));
+            }
+        }
+        List<ServingState.Served> started = new ArrayList<>(List.of(firstServed));
+        String failure = null;
+        for (int i = 0; i < rest.size(); i++) {
+            Launch launch;
+            try {
+                launch = rest.get(i).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                launch = new Launch.Failed("could not start: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                launch = new Launch.Failed("interrupted");
+            }
+            switch (launch) {
+                case Launch.Started s -> started.add(s.served());
+                case Launch.Failed f -> failure = failure != null ? failure
+                        : "in region " + regions.get(i + 1).region() + ": " + f.reason();
+            }
+        }
+        if (failure != null) {
+            started.forEach(s -> stop(s.instances()));
+            return new Placement.Failed(failure);
+        }
+        return new Placement.Started(List.copyOf(started));
     }
 
-    /** As {@link #launch(Deployment, Artifact, Map, boolean)} on a given target (an upgrade starts on the new cluster). */
+    /**
+     * Starts every instance of every service of the deployment on {@code target} (one region) and waits until all are
+     * ready. With {@code release}, the manifest's release command runs first, and a failure stops the launch before any
+     * instance starts.
+     */
     Launch launch(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release, RuntimeTargets.Target target) {
         RuntimeDriver runtime = target.driver();
         if (artifact.metadata().kind() == ArtifactKind.STATIC) {
@@ -139,7 +190,8 @@ final class InstanceLauncher {
             stop(started);
             return new Launch.Failed("could not start an instance: " + e.getMessage());
         }
-        return new Launch.Started(new ServingState.Served(d.id(), d.app(), List.copyOf(started), routes(d, plan, target, started)));
+        return new Launch.Started(new ServingState.Served(d.id(), d.app(), target.region(), List.copyOf(started),
+                routes(d, plan, target, started)));
     }
 
     /**
@@ -162,7 +214,7 @@ final class InstanceLauncher {
             driverOf.put(inst.id(), target.driver());
             store.instances().started(inst.id(), d.id(), inst.service(), inst.endpoint().host(), inst.endpoint().port());
         });
-        return Optional.of(new ServingState.Served(d.id(), d.app(), kept, routes(d, ok.plan(), target, kept)));
+        return Optional.of(new ServingState.Served(d.id(), d.app(), target.region(), kept, routes(d, ok.plan(), target, kept)));
     }
 
     /**
@@ -224,7 +276,8 @@ final class InstanceLauncher {
 
     ServingState.Served staticServed(Deployment d, Artifact artifact) {
         Path root = artifact.dir().resolve(artifact.metadata().staticRoot()).normalize();
-        return new ServingState.Served(d.id(), d.app(), List.of(), Map.of(ServingState.PRIMARY, new Route.Static(d.id(), d.app(), root, true)));
+        return new ServingState.Served(d.id(), d.app(), ServingState.EVERYWHERE, List.of(),
+                Map.of(ServingState.PRIMARY, new Route.Static(d.id(), d.app(), root, true)));
     }
 
     void promote(ServingState.Served served) {

@@ -92,7 +92,7 @@ public final class Upgrader {
                 cluster = cluster(u).orElseThrow(() -> new IllegalStateException("the provisioned cluster was not recorded"));
             }
             driver = provider.deploy(cluster, sink);
-            RuntimeTargets.Target target = new RuntimeTargets.Target(driver, cluster.ingress());
+            RuntimeTargets.Target target = new RuntimeTargets.Target(driver, cluster.ingress(), regionOf(cluster));
             // The upgrade is recorded completed under the switch, before traffic moves: the record and the route agree.
             Optional<String> failure = orchestrator.moveTo(app, target, () -> store.upgrades().completed(u.id()));
             if (failure.isPresent()) {
@@ -120,8 +120,14 @@ public final class Upgrader {
                 continue;
             }
             orchestrator.useTarget(u.applicationId(), new RuntimeTargets.Target(provider.deploy(cluster.get(), sink),
-                    cluster.get().ingress()));
+                    cluster.get().ingress(), regionOf(cluster.get())));
         }
+    }
+
+    /** The cluster's region as a region name (lower case), or the default region when it names none that fits. */
+    static String regionOf(Cluster cluster) {
+        String region = cluster.region() == null ? "" : cluster.region().strip().toLowerCase(java.util.Locale.ROOT);
+        return RuntimeTargets.REGION.matcher(region).matches() ? region : RuntimeTargets.DEFAULT_REGION;
     }
 
     private Optional<Cluster> cluster(UpgradeRepository.Upgrade u) {

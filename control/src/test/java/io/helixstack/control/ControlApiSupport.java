@@ -94,13 +94,19 @@ abstract class ControlApiSupport {
     @BeforeAll
     void start(@TempDir Path dir) {
         tmp = dir;
-        fixture = new ControlPlaneFixture(dir, List.of(new CommandFileBuildpack(), new io.helixstack.build.StaticBuildpack()), metrics);
+        fixture = new ControlPlaneFixture(dir, List.of(new CommandFileBuildpack(), new io.helixstack.build.StaticBuildpack()), metrics,
+                regions());
         store = fixture.store;
         logs = fixture.logs;
         runtime = fixture.runtime;
         delivery = fixture.delivery;
         api = fixture.api;
         token = fixture.token;
+    }
+
+    /** The platform's regions in these tests; one by default. */
+    List<String> regions() {
+        return List.of(RuntimeTargets.DEFAULT_REGION);
     }
 
     @AfterAll

@@ -26,7 +26,10 @@ final class ControlPlaneFixture implements AutoCloseable {
     final Database db = Database.external(testDb.jdbcUrl());
     final Store store;
     final StoreLogSink logs;
+    /** The first region's runtime. */
     final InMemoryRuntimeDriver runtime;
+    /** Each region's runtime, by region name, in order. */
+    final java.util.Map<String, InMemoryRuntimeDriver> regions = new java.util.LinkedHashMap<>();
     final InMemoryDeliveryProvider delivery = new InMemoryDeliveryProvider();
     final DeploymentOrchestrator orchestrator;
     final ControlPlane api;
@@ -46,19 +49,28 @@ final class ControlPlaneFixture implements AutoCloseable {
     final String token;
 
     ControlPlaneFixture(Path tmp, List<Buildpack> buildpacks, MeterRegistry metrics) {
+        this(tmp, buildpacks, metrics, List.of(RuntimeTargets.DEFAULT_REGION));
+    }
+
+    /** @param regionNames the platform's regions, each with an in-memory runtime of its own */
+    ControlPlaneFixture(Path tmp, List<Buildpack> buildpacks, MeterRegistry metrics, List<String> regionNames) {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         store = new Store(db.jdbi(), new SecretBox(key), Clock.systemUTC());
         logs = new StoreLogSink(store, Clock.systemUTC());
-        runtime = new InMemoryRuntimeDriver(logs);
+        for (String region : regionNames) {
+            regions.put(region, new InMemoryRuntimeDriver(logs));
+        }
+        runtime = regions.values().iterator().next();
         builds = new LocalBuildService(tmp.resolve("build"), buildpacks, ProcessCommandRunner::new, Clock.systemUTC());
         // Small limits so tests reach them quickly: 64 KiB uploads, 2 s health checks.
         config = new ControlConfig("localhost", 8080, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
         cluster = testDb.embedded() ? io.helixstack.store.PostgresCluster.embedded(tmp.resolve("managed-postgres/data"))
                 : io.helixstack.store.PostgresCluster.external("postgresql://postgres@127.0.0.1:5432/postgres");
-        orchestrator = new DeploymentOrchestrator(store, builds, runtime, delivery, logs, config, Clock.systemUTC(),
-                new PostgresManagedDatabases(() -> cluster, store, logs, dbPrefix));
+        orchestrator = new DeploymentOrchestrator(store, builds, new RuntimeTargets(regions.entrySet().stream()
+                .map(r -> new RuntimeTargets.Target(r.getValue(), java.util.Optional.empty(), r.getKey())).toList()), delivery, logs,
+                config, Clock.systemUTC(), new PostgresManagedDatabases(() -> cluster, store, logs, dbPrefix));
         sampler = new MetricsSampler(metrics, orchestrator, logs, Clock.systemUTC(), MetricsSampler.DEFAULT_INTERVAL);
         api = new ControlPlane(new InetSocketAddress("127.0.0.1", 0), store, builds, orchestrator, config, Clock.systemUTC(), metrics,
                 new ControlPlane.Options(sampler, tmp.resolve("git"), null, java.util.Map.of(provider.name(), provider)));
@@ -82,7 +94,7 @@ final class ControlPlaneFixture implements AutoCloseable {
         api.close();
         sampler.close();
         orchestrator.close();
-        runtime.close();
+        regions.values().forEach(InMemoryRuntimeDriver::close);
         dropManagedDatabases();
         cluster.close();
         logs.close();

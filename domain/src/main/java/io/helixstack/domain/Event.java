@@ -83,8 +83,19 @@ public sealed interface Event {
     record DeploymentFailed(UUID deploymentId, String reason, Instant at) implements Event {
     }
 
-    /** An earlier deployment was promoted again; {@code from} is the one that was live. */
-    record DeploymentRolledBack(UUID deploymentId, UUID from, String app, Instant at) implements Event {
+    /**
+     * An earlier deployment was promoted again; {@code from} is the one that was live. {@code regions} names the regions
+     * rolled back when the rollback was scoped to some (the others stay on {@code from}); empty when it went everywhere.
+     */
+    record DeploymentRolledBack(UUID deploymentId, UUID from, String app, java.util.List<String> regions, Instant at)
+            implements Event {
+        public DeploymentRolledBack {
+            regions = regions == null ? java.util.List.of() : java.util.List.copyOf(regions);
+        }
+
+        public DeploymentRolledBack(UUID deploymentId, UUID from, String app, Instant at) {
+            this(deploymentId, from, app, java.util.List.of(), at);
+        }
     }
 
     /**

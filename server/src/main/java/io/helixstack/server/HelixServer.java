@@ -12,7 +12,6 @@ import io.helixstack.control.Upgrader;
 import io.helixstack.control.BuildWorker;
 import io.helixstack.bus.NatsEventBus;
 import io.helixstack.plugin.api.EventBus;
-import io.helixstack.plugin.api.RuntimeDriver;
 import io.helixstack.runtime.remote.RemoteRuntimeDriver;
 import io.helixstack.runtime.remote.RuntimeAgent;
 import io.helixstack.plugin.api.Provider;
@@ -129,25 +128,28 @@ public final class HelixServer implements AutoCloseable {
             if (managed != null) {
                 toClose.push(managed);
             }
-            RuntimeDriver runtime;
+            List<RuntimeTargets.Target> regions = new java.util.ArrayList<>();
             if (topology.has(Topology.Plane.RUNTIME)) {
-                ProcessRuntimeDriver local = new ProcessRuntimeDriver(config.home(), config.home().resolve("run"), logs, config.sandbox());
+                // Instance directories per region: runtime processes of several regions may share one HELIX_HOME.
+                ProcessRuntimeDriver local = new ProcessRuntimeDriver(config.home(), Topology.DEFAULT_REGION.equals(topology.region())
+                        ? config.home().resolve("run") : config.home().resolve("run-" + topology.region()), logs, config.sandbox());
                 toClose.push(local::close);
-                runtime = local;
+                regions.add(new RuntimeTargets.Target(local, java.util.Optional.empty(), topology.region()));
                 if (!topology.has(Topology.Plane.CONTROL)) {
                     // The runtime plane on its own: control planes drive its instances through the agent.
                     agent = new RuntimeAgent(new InetSocketAddress(config.bind(), topology.runtimePort()), local, runtimeToken).start();
                     toClose.push(agent);
                 }
             } else if (topology.has(Topology.Plane.CONTROL)) {
-                RemoteRuntimeDriver remote = new RemoteRuntimeDriver(topology.runtimeUrl(), runtimeToken);
-                toClose.push(remote::close);
-                runtime = remote;
-            } else {
-                runtime = null;
+                // Runtime processes, one per region: every application runs in each of them.
+                topology.runtimes().forEach((region, url) -> {
+                    RemoteRuntimeDriver remote = new RemoteRuntimeDriver(url, runtimeToken);
+                    toClose.push(remote::close);
+                    regions.add(new RuntimeTargets.Target(remote, java.util.Optional.empty(), region));
+                });
             }
             if (topology.has(Topology.Plane.CONTROL)) {
-                startControl(config, topology, clock, store, bus, logs, builds, managed, runtime);
+                startControl(config, topology, clock, store, bus, logs, builds, managed, regions);
             }
             log.atInfo().addKeyValue("planes", topology.describe()).addKeyValue("bus", topology.natsUrl() == null ? "postgresql"
                     : topology.natsUrl()).addKeyValue("home", config.home()).log("HelixStack planes up");
@@ -158,7 +160,7 @@ public final class HelixServer implements AutoCloseable {
     }
 
     private void startControl(HelixConfig config, Topology topology, Clock clock, Store store, EventBus bus, StoreLogSink logs,
-                              LocalBuildService builds, ManagedPostgres managed, RuntimeDriver runtime) {
+                              LocalBuildService builds, ManagedPostgres managed, List<RuntimeTargets.Target> regions) {
         // One registry for the whole server: the proxy records into it, the control plane reads and exposes it.
         Metrics serverMetrics = new Metrics();
         toClose.push(serverMetrics);
@@ -172,7 +174,7 @@ public final class HelixServer implements AutoCloseable {
         ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
                 ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
         ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
-        RuntimeTargets targets = new RuntimeTargets(runtime);
+        RuntimeTargets targets = new RuntimeTargets(regions);
         toClose.push(targets);
         boolean buildsHere = topology.has(Topology.Plane.BUILD);
         DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, proxy, logs, control, clock,
@@ -201,9 +203,11 @@ public final class HelixServer implements AutoCloseable {
         toClose.push(upgrader.subscribe(bus));
         // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
         orchestrator.recover();
-        if (runtime instanceof RemoteRuntimeDriver remote) {
-            // A runtime process that starts again has lost its instances: the live deployments it ran start there again.
-            remote.watch(RUNTIME_WATCH_INTERVAL, () -> orchestrator.instancesLost(remote));
+        for (RuntimeTargets.Target region : regions) {
+            if (region.driver() instanceof RemoteRuntimeDriver remote) {
+                // A runtime process that starts again has lost its instances: what it ran starts there again.
+                remote.watch(RUNTIME_WATCH_INTERVAL, () -> orchestrator.instancesLost(remote));
+            }
         }
         if (!buildsHere) {
             // What the build workers built is released here (after recovery, which resumed what was mid-release).

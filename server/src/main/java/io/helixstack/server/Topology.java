@@ -20,12 +20,19 @@ import java.util.stream.Collectors;
  *                    PostgreSQL bus
  * @param natsStream  the JetStream stream (and, lower-cased, subject prefix) of this installation ({@code HELIX_NATS_STREAM},
  *                    default HELIX): installations sharing one NATS server keep apart by it
- * @param runtimeUrl  the runtime process's agent, for a control plane without the runtime plane ({@code HELIX_RUNTIME_URL})
+ * @param runtimes    the runtime processes' agents by region, for a control plane without the runtime plane
+ *                    ({@code HELIX_RUNTIME_URL}: {@code http://host:7420}, in the region {@code region}, or several regions'
+ *                    {@code eu=http://a:7420,us=http://b:7420}); an application runs in every one of them
  * @param runtimePort where a runtime process's agent listens ({@code HELIX_RUNTIME_PORT}, default 7420; 0 picks a free one)
+ * @param region      the region of this process's runtime, or of the one runtime URL given ({@code HELIX_REGION}, default
+ *                    local)
  */
-public record Topology(Set<Plane> planes, String natsUrl, String natsStream, URI runtimeUrl, int runtimePort) {
+public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map<String, URI> runtimes, int runtimePort,
+                       String region) {
     public static final int DEFAULT_RUNTIME_PORT = 7420;
     public static final String DEFAULT_NATS_STREAM = "HELIX";
+    public static final String DEFAULT_REGION = "local";
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
 
     /** A plane, by the name {@code --planes} uses. */
     public enum Plane {
@@ -39,11 +46,13 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, URI
     public Topology {
         planes = Set.copyOf(planes);
         Objects.requireNonNull(natsStream, "natsStream");
+        runtimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(runtimes));
+        Objects.requireNonNull(region, "region");
     }
 
     /** Every plane in this process, the PostgreSQL bus. */
     public static Topology allInOne() {
-        return new Topology(EnumSet.allOf(Plane.class), null, DEFAULT_NATS_STREAM, null, DEFAULT_RUNTIME_PORT);
+        return new Topology(EnumSet.allOf(Plane.class), null, DEFAULT_NATS_STREAM, Map.of(), DEFAULT_RUNTIME_PORT, DEFAULT_REGION);
     }
 
     /**
@@ -63,9 +72,14 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, URI
             throw new HelixConfig.ConfigException("HELIX_NATS_STREAM: \"" + stream
                     + "\" (expected: 1-32 letters, digits, '-' or '_', e.g. HELIX)");
         }
-        URI runtimeUrl = runtimeUrl(env.get("HELIX_RUNTIME_URL"));
+        String region = env.getOrDefault("HELIX_REGION", DEFAULT_REGION).strip();
+        if (!REGION.matcher(region).matches()) {
+            throw new HelixConfig.ConfigException("HELIX_REGION: \"" + region + "\" (expected: 1-32 lowercase letters, digits or"
+                    + " '-', e.g. eu-west)");
+        }
+        Map<String, URI> runtimes = runtimes(env.get("HELIX_RUNTIME_URL"), region);
         int runtimePort = runtimePort(env.get("HELIX_RUNTIME_PORT"));
-        Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimeUrl, runtimePort);
+        Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimes, runtimePort, region);
         topology.check(config);
         return topology;
     }
@@ -79,7 +93,7 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, URI
             throw new HelixConfig.ConfigException("planes: " + describe() + " runs part of HelixStack: the processes share one"
                     + " database (expected: HELIX_DATABASE_URL=postgresql://… for every process)");
         }
-        if (has(Plane.CONTROL) && !has(Plane.RUNTIME) && runtimeUrl == null) {
+        if (has(Plane.CONTROL) && !has(Plane.RUNTIME) && runtimes.isEmpty()) {
             throw new HelixConfig.ConfigException("planes: " + describe() + " without the runtime plane needs its agent"
                     + " (expected: HELIX_RUNTIME_URL=http://host:" + DEFAULT_RUNTIME_PORT + ", where --planes runtime listens)");
         }
@@ -116,12 +130,30 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, URI
         return planes;
     }
 
-    private static URI runtimeUrl(String value) {
+    /** {@code http://host:7420} (in {@code region}) or {@code eu=http://a:7420,us=http://b:7420}, in order. */
+    private static Map<String, URI> runtimes(String value, String region) {
+        Map<String, URI> runtimes = new java.util.LinkedHashMap<>();
         if (value == null || value.isBlank()) {
-            return null;
+            return runtimes;
         }
+        for (String part : value.split(",")) {
+            String entry = part.strip();
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? region : entry.substring(0, eq).strip();
+            String url = eq < 0 ? entry : entry.substring(eq + 1).strip();
+            if (!REGION.matcher(name).matches() || runtimes.containsKey(name)) {
+                throw new HelixConfig.ConfigException("HELIX_RUNTIME_URL: region \"" + name + "\" in \"" + value + "\" (expected:"
+                        + " distinct names of 1-32 lowercase letters, digits or '-', as in eu=http://a:" + DEFAULT_RUNTIME_PORT
+                        + ",us=http://b:" + DEFAULT_RUNTIME_PORT + ")");
+            }
+            runtimes.put(name, runtimeUrl(url, value));
+        }
+        return runtimes;
+    }
+
+    private static URI runtimeUrl(String value, String whole) {
         try {
-            URI uri = new URI(value.strip().replaceAll("/+$", ""));
+            URI uri = new URI(value.replaceAll("/+$", ""));
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
                     && (uri.getPath() == null || uri.getPath().isEmpty())) {
                 return uri;
@@ -129,8 +161,8 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, URI
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        throw new HelixConfig.ConfigException("HELIX_RUNTIME_URL: \"" + value + "\" (expected: the runtime agent's base URL,"
-                + " e.g. http://127.0.0.1:" + DEFAULT_RUNTIME_PORT + ")");
+        throw new HelixConfig.ConfigException("HELIX_RUNTIME_URL: \"" + whole + "\" (expected: the runtime agent's base URL,"
+                + " e.g. http://127.0.0.1:" + DEFAULT_RUNTIME_PORT + ", or one per region: eu=http://a:7420,us=http://b:7420)");
     }
 
     private static int runtimePort(String value) {

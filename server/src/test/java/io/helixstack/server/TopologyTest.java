@@ -32,8 +32,24 @@ class TopologyTest {
         Topology control = from(env, "control, delivery");
         assertThat(control.has(Topology.Plane.CONTROL)).isTrue();
         assertThat(control.has(Topology.Plane.BUILD)).isFalse();
-        assertThat(control.runtimeUrl()).isEqualTo(URI.create("http://127.0.0.1:7420"));
+        assertThat(control.runtimes()).containsExactly(Map.entry("local", URI.create("http://127.0.0.1:7420")));
         assertThat(from(SHARED_DB, "build").describe()).isEqualTo("build");
+    }
+
+    @Test
+    void runtimesOfSeveralRegionsKeepTheirOrder() {
+        Map<String, String> env = new java.util.HashMap<>(SHARED_DB);
+        env.put("HELIX_RUNTIME_URL", "eu=http://10.0.0.1:7420, us=http://10.0.0.2:7420");
+        Topology t = from(env, "control,delivery");
+        assertThat(t.runtimes().keySet()).containsExactly("eu", "us");
+        assertThat(t.runtimes().get("us")).isEqualTo(URI.create("http://10.0.0.2:7420"));
+        env.put("HELIX_RUNTIME_URL", "eu=http://a:7420,eu=http://b:7420");
+        assertThatThrownBy(() -> from(env, "control,delivery")).hasMessageStartingWith("HELIX_RUNTIME_URL: region \"eu\"");
+        env.put("HELIX_RUNTIME_URL", "http://a:7420");
+        env.put("HELIX_REGION", "nyc3");
+        assertThat(from(env, "control,delivery").runtimes()).containsOnlyKeys("nyc3");
+        env.put("HELIX_REGION", "New York");
+        assertThatThrownBy(() -> from(env, "control,delivery")).hasMessageStartingWith("HELIX_REGION: \"New York\" (expected:");
     }
 
     @Test

@@ -133,6 +133,8 @@ public final class DeploymentRepository {
             h.createUpdate("update deployments set state = 'live', failure_reason = null, updated_at = :now where id = :id")
                     .bind("now", now()).bind("id", id).execute();
             h.createUpdate("update environments set live_deployment_id = :id where id = :e").bind("id", id).bind("e", d.environmentId()).execute();
+            // A promotion goes to every region: regions rolled back on their own follow it.
+            h.createUpdate("delete from environment_regions where environment_id = :e").bind("e", d.environmentId()).execute();
             UUID prev = id.equals(previous) ? null : previous;
             events.append(h, new Event.DeployPromoted(id, d.app(), d.environment(), prev, clock.instant()));
             if (rollback) {
@@ -142,6 +144,47 @@ public final class DeploymentRepository {
             }
             return Optional.ofNullable(prev);
         });
+    }
+
+    /**
+     * Some regions of the deployment's environment serve it instead of the environment's live deployment (a regional
+     * rollback; rolling regions back to the live deployment itself returns them to it). Writes
+     * {@code deployment.rolled_back} with the regions.
+     *
+     * @param from the deployment the regions served before (the live one, for the event)
+     */
+    public void rollBackRegions(UUID id, java.util.Set<String> regions, UUID from) {
+        jdbi.useTransaction(h -> {
+            Deployment d = get(h, id);
+            UUID live = h.createQuery("select live_deployment_id from environments where id = :e for update")
+                    .bind("e", d.environmentId()).mapTo(UUID.class).findOne().orElse(null);
+            for (String region : regions) {
+                if (id.equals(live)) {
+                    h.createUpdate("delete from environment_regions where environment_id = :e and region = :r")
+                            .bind("e", d.environmentId()).bind("r", region).execute();
+                } else {
+                    h.createUpdate("""
+                                    insert into environment_regions (environment_id, region, deployment_id, rolled_back_at)
+                                    values (:e, :r, :d, :now)
+                                    on conflict (environment_id, region) do update set deployment_id = :d, rolled_back_at = :now""")
+                            .bind("e", d.environmentId()).bind("r", region).bind("d", id).bind("now", now()).execute();
+                }
+            }
+            events.append(h, new Event.DeploymentRolledBack(id, from, d.app(), regions.stream().sorted().toList(), clock.instant()));
+        });
+    }
+
+    /** The regions of an application's environment rolled back to another deployment than its live one. */
+    public java.util.Map<String, UUID> rolledBackRegions(UUID applicationId, String environment) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select r.region, r.deployment_id from environment_regions r
+                        join environments e on e.id = r.environment_id
+                        where e.application_id = :a and e.name = :env""")
+                .bind("a", applicationId).bind("env", environment)
+                .reduceRows(new java.util.TreeMap<String, UUID>(), (map, row) -> {
+                    map.put(row.getColumn("region", String.class), row.getColumn("deployment_id", UUID.class));
+                    return map;
+                }));
     }
 
     /**

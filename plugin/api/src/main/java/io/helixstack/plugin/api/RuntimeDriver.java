@@ -15,7 +15,10 @@ public interface RuntimeDriver {
     /** Makes the artifact runnable on this target; idempotent. */
     void prepare(Artifact artifact);
 
-    /** Starts one instance and returns once it is started (not yet ready). */
+    /**
+     * Starts one instance and returns once it is started (not yet ready). Its id is unique among every driver's (the
+     * platform runs several, one per region, and keys instances by id): make it random in part.
+     */
     Instance deploy(InstanceSpec spec);
 
     /** Waits, up to the spec's health-check timeout, until the instance answers its health check. */

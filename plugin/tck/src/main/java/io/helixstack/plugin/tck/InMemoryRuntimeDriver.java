@@ -77,6 +77,9 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
             .daemon().name("in-memory-supervisor").unstarted(r));
 
+    /** Tells this driver's instance ids from another's. */
+    private final String nonce = java.util.HexFormat.of().toHexDigits((short) new java.util.Random().nextInt());
+
     public InMemoryRuntimeDriver(ObservabilitySink sink) {
         this(sink, Clock.systemUTC());
     }
@@ -98,7 +101,8 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
 
     @Override
     public Instance deploy(InstanceSpec spec) {
-        String id = spec.app() + "-" + spec.service() + "-" + sequence.incrementAndGet();
+        // Unique beyond this driver too: the platform keys instances by id across all its regions' runtimes.
+        String id = spec.app() + "-" + spec.service() + "-" + sequence.incrementAndGet() + "-" + nonce;
         Behaviour behaviour = Behaviour.of(spec.command());
         FakeInstance fake = new FakeInstance(id, spec, behaviour);
         int port = behaviour.kind == Kind.CRASH || behaviour.kind == Kind.WORKER ? freePort() : fake.listen(0);
@@ -151,7 +155,7 @@ public final class InMemoryRuntimeDriver implements RuntimeDriver {
     @Override
     public TaskResult run(TaskSpec task) {
         tasks.add(task);
-        String id = task.app() + "-" + task.name() + "-" + sequence.incrementAndGet();
+        String id = task.app() + "-" + task.name() + "-" + sequence.incrementAndGet() + "-" + nonce;
         String command = task.command().strip();
         java.util.function.Consumer<String> log = line -> sink.ingestLogs(List.of(
                 new LogRecord(clock.instant(), task.deploymentId(), id, "system", line)));

@@ -65,11 +65,16 @@ public final class SampleEvents {
         if (type == boolean.class || type == Boolean.class) {
             return random.nextBoolean();
         }
+        if (type == java.util.List.class) {
+            // Lists of names (a rollback's regions): one or two strings.
+            return java.util.stream.IntStream.range(0, 1 + random.nextInt(2))
+                    .mapToObj(i -> component.getName() + "-" + Long.toHexString(random.nextLong())).toList();
+        }
         if (type.isEnum()) {
             Object[] constants = type.getEnumConstants();
             return constants[random.nextInt(constants.length)];
         }
         throw new IllegalStateException(event.getSimpleName() + "." + component.getName() + ": no sample value for "
-                + type.getName() + " (expected: UUID, String, Instant, a primitive or an enum; add one here)");
+                + type.getName() + " (expected: UUID, String, Instant, a list of strings, a primitive or an enum; add one here)");
     }
 }
