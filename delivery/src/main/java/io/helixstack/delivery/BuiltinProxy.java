@@ -55,7 +55,7 @@ public final class BuiltinProxy implements DeliveryProvider, AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.metrics = metrics;
         this.clients = new UpstreamClients(config);
-        HostRoutingService service = new HostRoutingService(resolver, inFlight, new UpstreamProxyService(clients),
+        HostRoutingService service = new HostRoutingService(resolver, inFlight, new UpstreamProxyService(clients, inFlight),
                 new WebSocketProxy(clients), sites, metrics, config.baseDomain());
         this.server = Server.builder()
                 .http(new InetSocketAddress(config.bindAddress(), config.port()))

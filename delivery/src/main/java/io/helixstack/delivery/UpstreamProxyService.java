@@ -19,9 +19,11 @@ final class UpstreamProxyService {
     private static final Logger log = LoggerFactory.getLogger(UpstreamProxyService.class);
 
     private final UpstreamClients clients;
+    private final InFlightTracker inFlight;
 
-    UpstreamProxyService(UpstreamClients clients) {
+    UpstreamProxyService(UpstreamClients clients, InFlightTracker inFlight) {
         this.clients = clients;
+        this.inFlight = inFlight;
     }
 
     HttpResponse serve(ServiceRequestContext ctx, HttpRequest req, Route.Upstreams route, Endpoint endpoint) {
@@ -29,21 +31,51 @@ final class UpstreamProxyService {
             // Only WebSocket may tunnel (handled before we get here); a CONNECT proxy is not what an app expects.
             return HttpResponse.of(HttpStatus.METHOD_NOT_ALLOWED);
         }
-        HttpRequest upstreamRequest = req.withHeaders(ForwardedHeaders.toUpstream(ctx, req.headers()));
+        return forward(ctx, req.withHeaders(ForwardedHeaders.toUpstream(ctx, req.headers())), route, endpoint,
+                java.util.Set.of(endpoint));
+    }
+
+    private HttpResponse forward(ServiceRequestContext ctx, HttpRequest upstreamRequest, Route.Upstreams route, Endpoint endpoint,
+                                 java.util.Set<Endpoint> tried) {
         return clients.http(endpoint).execute(upstreamRequest)
                 .mapHeaders(ForwardedHeaders::toClient)
                 // Only failures before the response headers land here: later, the client already has a status line and
                 // the stream is simply cut.
                 .recover(cause -> {
+                    Throwable peeled = Exceptions.peel(cause);
+                    java.util.Optional<Endpoint> other = resendable(upstreamRequest, peeled)
+                            ? route.endpoints().stream().filter(e -> !tried.contains(e)).findFirst() : java.util.Optional.empty();
+                    if (other.isPresent()) {
+                        // The instance refused the connection (it is gone: its runtime stopped, it crashed): the request
+                        // never reached it, so another instance of the route takes it instead of the client seeing a 502.
+                        log.atInfo().addKeyValue("app", route.app()).addKeyValue("endpoint", endpoint)
+                                .addKeyValue("instead", other.get()).log("Upstream unreachable; trying another instance");
+                        inFlight.begin(other.get());
+                        ctx.log().whenComplete().thenRun(() -> inFlight.end(other.get()));
+                        java.util.Set<Endpoint> now = new java.util.HashSet<>(tried);
+                        now.add(other.get());
+                        return forward(ctx, HttpRequest.of(upstreamRequest.headers()), route, other.get(), now);
+                    }
                     log.atWarn()
                             .addKeyValue("app", route.app())
                             .addKeyValue("deployment", route.deploymentId())
                             .addKeyValue("endpoint", endpoint)
-                            .addKeyValue("method", req.method())
+                            .addKeyValue("method", upstreamRequest.method())
                             .addKeyValue("path", ctx.path())
-                            .addKeyValue("cause", Exceptions.peel(cause).toString())
+                            .addKeyValue("cause", peeled.toString())
                             .log("Upstream failed");
-                    return ErrorPages.badGateway(route.app(), req.headers());
+                    return ErrorPages.badGateway(route.app(), upstreamRequest.headers());
                 });
+    }
+
+    /**
+     * A request may go to another instance when the first never received it (the connection was refused) and it carries
+     * no body to replay: a GET, HEAD or OPTIONS without content.
+     */
+    private static boolean resendable(HttpRequest request, Throwable cause) {
+        boolean bodiless = request.headers().contentLength() <= 0
+                && !request.headers().contains(com.linecorp.armeria.common.HttpHeaderNames.TRANSFER_ENCODING);
+        return cause instanceof com.linecorp.armeria.client.UnprocessedRequestException && bodiless
+                && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD || request.method() == HttpMethod.OPTIONS);
     }
 }

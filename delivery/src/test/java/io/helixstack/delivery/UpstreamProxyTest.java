@@ -187,6 +187,31 @@ class UpstreamProxyTest {
     }
 
     @Test
+    void aRequestAnInstanceRefusedGoesToAnotherInstanceOfTheRoute() throws Exception {
+        Endpoint alive = upstream((ctx, req) -> HttpResponse.of("alive"));
+        Endpoint dead = ProxyTestSupport.deadEndpoint();
+        proxy.publishRoutes(RouteTable.of(Map.of("spread.localhost", upstreams("spread", dead, alive))));
+
+        List<AggregatedHttpResponse> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(get(client, "spread.localhost", "/"));
+        }
+
+        assertThat(answers).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(HttpStatus.OK);
+            assertThat(r.contentUtf8()).isEqualTo("alive");
+        });
+        // A request with a body is not replayed on another instance: it gets the 502.
+        AggregatedHttpResponse posted = null;
+        for (int i = 0; i < 2 && (posted == null || posted.status() == HttpStatus.OK); i++) {
+            posted = client.execute(com.linecorp.armeria.common.RequestHeaders.builder(com.linecorp.armeria.common.HttpMethod.POST, "/")
+                    .authority("spread.localhost").contentType(MediaType.PLAIN_TEXT_UTF_8).build(), "payload").aggregate().join();
+        }
+        assertThat(posted.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.inFlight(alive) == 0 && proxy.inFlight(dead) == 0);
+    }
+
+    @Test
     void answersUnknownHostsWithAHelpfulPage() {
         AggregatedHttpResponse text = get(client, "nope.localhost:8080", "/");
         AggregatedHttpResponse html = get(client, "nope.localhost", "/", "accept", "text/html");

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The planes as processes, as the README sets them up: one runtime process, one control+delivery process, two build
- * workers, on one shared database and HELIX_HOME, over NATS JetStream. Apps deploy end to end with the builds shared
- * between the workers; then each kind of process is SIGKILLed — a build worker mid-build (the other takes its build
- * over), the control plane (its restart serves the same instances again), the runtime process (its restart gets the live
- * deployments started again) — and every deployment ends live or failed with its reason.
+ * The planes as processes, as the README sets them up: two runtime processes (regions eu and us), one control+delivery
+ * process, two build workers, on one shared database and HELIX_HOME, over NATS JetStream. Apps deploy end to end into
+ * both regions with the builds shared between the workers; then each kind of process is SIGKILLed — a build worker
+ * mid-build (the other takes its build over), the control plane (its restart serves the same instances again), a runtime
+ * process (the app keeps answering from the other region throughout, and the restarted one gets its instances back) —
+ * and a rollback scoped to eu leaves us on the latest release.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,8 +54,8 @@ class PlanesE2EIT {
     private final Map<String, String> shared = new HashMap<>();
     private int apiPort;
     private int httpPort;
-    private int runtimePort;
-    private Process runtime;
+    private final Map<String, Integer> runtimePorts = new java.util.LinkedHashMap<>();
+    private final Map<String, Process> runtimes = new java.util.LinkedHashMap<>();
     private Process control;
     private final List<Process> builders = new ArrayList<>();
 
@@ -68,11 +69,14 @@ class PlanesE2EIT {
         nats = new TestNats.Names(stream, stream.toLowerCase(Locale.ROOT), stream.toLowerCase(Locale.ROOT) + "-dead-letters");
         apiPort = HelixProcesses.freePort();
         httpPort = HelixProcesses.freePort();
-        runtimePort = HelixProcesses.freePort();
+        runtimePorts.put("eu", HelixProcesses.freePort());
+        runtimePorts.put("us", HelixProcesses.freePort());
         shared.putAll(Map.of("HELIX_DATABASE_URL", db.jdbcUrl(), "HELIX_NATS_URL", natsUrl, "HELIX_NATS_STREAM", stream,
                 "HELIX_SSH_PORT", "off", "HELIX_MANAGED_POSTGRES", "off", "HELIX_HEALTH_TIMEOUT", "20s",
-                "HELIX_RUNTIME_PORT", String.valueOf(runtimePort), "HELIX_RUNTIME_URL", "http://127.0.0.1:" + runtimePort));
-        runtime = startRuntime("runtime");
+                "HELIX_RUNTIME_URL", "eu=http://127.0.0.1:" + runtimePorts.get("eu") + ",us=http://127.0.0.1:" + runtimePorts.get("us")));
+        for (String region : runtimePorts.keySet()) {
+            runtimes.put(region, startRuntime(region, "runtime-" + region));
+        }
         control = startControl("control");
         builders.add(plane("build", "build-1"));
         builders.add(plane("build", "build-2"));
@@ -101,9 +105,7 @@ class PlanesE2EIT {
         if (control != null) {
             all.add(control);
         }
-        if (runtime != null) {
-            all.add(runtime);
-        }
+        all.addAll(runtimes.values());
         return all;
     }
 
@@ -162,15 +164,56 @@ class PlanesE2EIT {
 
     @Test
     @Order(4)
-    void aKilledRuntimeProcessGetsTheLiveDeploymentsStartedAgainWhenItIsBack() throws Exception {
+    void aKilledRuntimeProcessLeavesTheAppsAnsweringFromTheOtherRegionAndGetsItsInstancesBack() throws Exception {
         String before = instanceIds("beta");
-        runtime.destroyForcibly().waitFor();
-        runtime = startRuntime("runtime-again");
-        await("beta served again").atMost(Duration.ofMinutes(1)).ignoreExceptions()
-                .until(() -> get("beta").statusCode() == 200 && get("alpha").statusCode() == 200);
-        assertThat(get("beta").body()).isEqualTo("Hello from HelixStack v1");
-        assertThat(get("alpha").body()).isEqualTo("taken-over");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !instanceIds("beta").equals(before));
+        assertThat(before.split(",")).as("one instance per region").hasSize(2);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread poller = Thread.ofPlatform().start(() -> {
+            while (polling.get()) {
+                for (String app : List.of("alpha", "beta")) {
+                    try {
+                        HttpResponse<String> r = get(app);
+                        if (r.statusCode() == 200) {
+                            answered.incrementAndGet();
+                        } else {
+                            failures.add(app + ": " + r.statusCode());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(app + ": " + e);
+                    }
+                }
+            }
+        });
+        try {
+            runtimes.get("eu").destroyForcibly().waitFor();
+            runtimes.put("eu", startRuntime("eu", "runtime-eu-again"));
+            await("beta running in eu again").atMost(Duration.ofMinutes(1)).until(() -> instanceIds("beta").split(",").length == 2
+                    && !instanceIds("beta").equals(before));
+        } finally {
+            polling.set(false);
+            poller.join();
+        }
+        assertThat(failures).as("requests while eu's runtime was down and back (" + answered.get() + " answered)").isEmpty();
+        assertThat(answered.get()).isPositive();
+        assertThat(log("control-again")).contains("Runtime plane started again");
+    }
+
+    @Test
+    @Order(5)
+    void aRollbackScopedToOneRegionLeavesTheOtherOnTheLatestRelease() throws Exception {
+        HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "rollback", "--app", "alpha", "main/1", "--region", "eu");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("Rolled eu back to main/1; us serves main/2");
+        JsonNode regions = JSON.readTree(api("/applications/alpha/regions"));
+        assertThat(regions.toString()).contains("\"region\":\"eu\"", "\"label\":\"main/1\"", "\"region\":\"us\"", "\"label\":\"main/2\"");
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            bodies.add(get("alpha").body());
+        }
+        assertThat(bodies).as("eu answers main/1, us main/2").containsExactlyInAnyOrder("slow-build", "taken-over");
+        assertThat(latest("alpha").get("state").asText()).isEqualTo("live");
     }
 
     /** A node app that answers {@code body} and whose build runs {@code buildCommand} first. */
@@ -185,8 +228,8 @@ class PlanesE2EIT {
         return dir;
     }
 
-    private Process startRuntime(String name) throws Exception {
-        Process p = plane("runtime", name);
+    private Process startRuntime(String region, String name) throws Exception {
+        Process p = plane("runtime", name, Map.of("HELIX_REGION", region, "HELIX_RUNTIME_PORT", String.valueOf(runtimePorts.get(region))));
         await(name + " agent").atMost(Duration.ofMinutes(1)).until(() -> {
             if (!p.isAlive()) {
                 throw new AssertionError(name + " exited:\n" + log(name));
