@@ -53,6 +53,8 @@ public final class RuntimeAgent implements AutoCloseable {
                 // A readiness wait or a release task runs as long as its own timeout says; the caller bounds it.
                 .requestTimeoutMillis(0)
                 .maxRequestLength(16 * 1024 * 1024)
+                // No quiet period on stop: callers are control planes that retry, not browsers.
+                .gracefulShutdownTimeoutMillis(0, 1000)
                 .serviceUnder(RuntimeWire.PREFIX, (HttpService) this::serve)
                 .build();
     }
@@ -153,6 +155,11 @@ public final class RuntimeAgent implements AutoCloseable {
     /** Stops serving; the driver and its instances are the caller's to close. */
     @Override
     public void close() {
-        server.stop().join();
+        stop().join();
+    }
+
+    /** Stops serving, in the background: the port closes at once, Netty's event loops wind down for a couple of seconds. */
+    public java.util.concurrent.CompletableFuture<Void> stop() {
+        return server.stop();
     }
 }
