@@ -89,6 +89,11 @@ public final class NatsEventBus implements TransactionalEventBus {
             return new Settings(stream, subjectPrefix, deadLetterBucket, retry, ackWait, maxAckPending, maxAge, fallbackPoll);
         }
 
+        /** The same settings with another ack wait: how long a silent subscriber keeps a message before it is redelivered. */
+        public Settings withAckWait(Duration ackWait) {
+            return new Settings(stream, subjectPrefix, deadLetterBucket, retry, ackWait, maxAckPending, maxAge, fallbackPoll);
+        }
+
         public Settings withRetry(RetryPolicy retry) {
             return new Settings(stream, subjectPrefix, deadLetterBucket, retry, ackWait, maxAckPending, maxAge, fallbackPoll);
         }

@@ -57,6 +57,11 @@ public final class PostgresEventBus implements TransactionalEventBus {
             return new Settings(RetryPolicy.defaults(), DEFAULT_LEASE, DEFAULT_FALLBACK_POLL, DEFAULT_BATCH_SIZE);
         }
 
+        /** The same settings with another lease: how long a silent subscriber keeps its events before others take them. */
+        public Settings withLease(Duration lease) {
+            return new Settings(retry, lease, fallbackPoll, batchSize);
+        }
+
         public Settings withRetry(RetryPolicy retry) {
             return new Settings(retry, lease, fallbackPoll, batchSize);
         }

@@ -46,8 +46,8 @@ final class UpstreamProxyService {
                     java.util.Optional<Endpoint> other = resendable(upstreamRequest, peeled)
                             ? route.endpoints().stream().filter(e -> !tried.contains(e)).findFirst() : java.util.Optional.empty();
                     if (other.isPresent()) {
-                        // The instance refused the connection (it is gone: its runtime stopped, it crashed): the request
-                        // never reached it, so another instance of the route takes it instead of the client seeing a 502.
+                        // The instance refused or dropped the connection (it is gone: its runtime stopped, it crashed):
+                        // another instance of the route takes the request instead of the client seeing a 502.
                         log.atInfo().addKeyValue("app", route.app()).addKeyValue("endpoint", endpoint)
                                 .addKeyValue("instead", other.get()).log("Upstream unreachable; trying another instance");
                         inFlight.begin(other.get());
@@ -69,13 +69,15 @@ final class UpstreamProxyService {
     }
 
     /**
-     * A request may go to another instance when the first never received it (the connection was refused) and it carries
-     * no body to replay: a GET, HEAD or OPTIONS without content.
+     * A request may go to another instance when it carries no body to replay and is safe to send twice (GET, HEAD,
+     * OPTIONS), and the first instance failed before answering — refused the connection, or dropped it (its process
+     * died) — but not when it was only slow: a request that timed out is not sent again.
      */
     private static boolean resendable(HttpRequest request, Throwable cause) {
         boolean bodiless = request.headers().contentLength() <= 0
                 && !request.headers().contains(com.linecorp.armeria.common.HttpHeaderNames.TRANSFER_ENCODING);
-        return cause instanceof com.linecorp.armeria.client.UnprocessedRequestException && bodiless
-                && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD || request.method() == HttpMethod.OPTIONS);
+        boolean idempotent = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD
+                || request.method() == HttpMethod.OPTIONS;
+        return bodiless && idempotent && !(cause instanceof com.linecorp.armeria.client.ResponseTimeoutException);
     }
 }

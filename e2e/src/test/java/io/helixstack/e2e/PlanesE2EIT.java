@@ -58,6 +58,7 @@ class PlanesE2EIT {
     private final Map<String, Process> runtimes = new java.util.LinkedHashMap<>();
     private Process control;
     private final List<Process> builders = new ArrayList<>();
+    private final List<String> builderNames = new ArrayList<>(List.of("build-1", "build-2"));
 
     @BeforeAll
     void startPlanes(@TempDir Path dir) throws Exception {
@@ -71,6 +72,8 @@ class PlanesE2EIT {
         httpPort = HelixProcesses.freePort();
         runtimePorts.put("eu", HelixProcesses.freePort());
         runtimePorts.put("us", HelixProcesses.freePort());
+        // A short bus lease: a killed worker's build is taken over within seconds, not the default half minute.
+        shared.put("HELIX_BUS_LEASE", "6s");
         shared.putAll(Map.of("HELIX_DATABASE_URL", db.jdbcUrl(), "HELIX_NATS_URL", natsUrl, "HELIX_NATS_STREAM", stream,
                 "HELIX_SSH_PORT", "off", "HELIX_MANAGED_POSTGRES", "off", "HELIX_HEALTH_TIMEOUT", "20s",
                 "HELIX_RUNTIME_URL", "eu=http://127.0.0.1:" + runtimePorts.get("eu") + ",us=http://127.0.0.1:" + runtimePorts.get("us")));
@@ -114,10 +117,16 @@ class PlanesE2EIT {
     void twoAppsDeployThroughTheirOwnProcessesWithTheBuildsSharedBetweenTheWorkers() throws Exception {
         // A build that takes a few seconds, so both workers are busy at once.
         Path slow = app("slow-build", "sleep 4");
+        // A thread each: the common pool of a 2-core machine would run the two deploys one after the other.
+        java.util.concurrent.Executor apart = task -> Thread.ofPlatform().start(task);
         CompletableFuture<HelixProcesses.Result> first = CompletableFuture.supplyAsync(() ->
-                HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", slow.toString(), "--app", "alpha"));
+                HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", slow.toString(), "--app", "alpha"), apart);
+        // hello-node with a slow build too: the two builds overlap, so the second request finds the first worker busy.
+        Path hello = HelixProcesses.copyExample("hello-node", Files.createDirectories(tmp.resolve("examples")));
+        Files.writeString(hello.resolve("package.json"), Files.readString(hello.resolve("package.json"))
+                .replace("\"start\": \"node server.js\"", "\"build\": \"sleep 4\", \"start\": \"node server.js\""));
         CompletableFuture<HelixProcesses.Result> second = CompletableFuture.supplyAsync(() ->
-                HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", HelixProcesses.ROOT.resolve("examples/hello-node").toString(), "--app", "beta"));
+                HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", hello.toString(), "--app", "beta"), apart);
         assertThat(first.get().exit()).as(first.get().toString()).isZero();
         assertThat(second.get().exit()).as(second.get().toString()).isZero();
 
@@ -149,7 +158,8 @@ class PlanesE2EIT {
         assertThat(log("build-" + (2 - building))).contains("Taking over a build a stopped worker left");
         assertThat(get("alpha").body()).isEqualTo("taken-over");
         assertThat(api("/deployments/" + id + "/build-log")).contains("-----> ");
-        builders.set(building, plane("build", "build-" + (building + 1) + "-again"));
+        builderNames.set(building, "build-" + (building + 1) + "-again");
+        builders.set(building, plane("build", builderNames.get(building)));
     }
 
     @Test
@@ -216,6 +226,107 @@ class PlanesE2EIT {
         assertThat(latest("alpha").get("state").asText()).isEqualTo("live");
     }
 
+    @Test
+    @Order(6)
+    void processesKilledAtRandomPointsOfDeploymentsLoseNothingAndPromoteNothingTwice() throws Exception {
+        long seed = Long.getLong("helix.fault.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        System.out.println("PlanesE2EIT seed " + seed + " (rerun with -Dhelix.fault.seed=" + seed + ")");
+        List<String> victims = List.of("build", "control", "runtime");
+        List<String> points = List.of("queued", "building", "deploying");
+        Map<String, String> versions = new HashMap<>();
+        Map<String, String> killedAt = new HashMap<>();
+        List<String> deployments = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            String version = "gamma-v" + round;
+            HelixProcesses.Result queued = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy", app(version, "sleep 2").toString(),
+                    "--app", "gamma", "--no-wait");
+            assertThat(queued.exit()).as(queued.toString()).isZero();
+            String id = latest("gamma").get("id").asText();
+            deployments.add(id);
+            versions.put(id, version);
+            String victim = victims.get(random.nextInt(victims.size()));
+            String point = victim.equals("build") ? "building" : points.get(random.nextInt(points.size()));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                    .until(() -> reached(state(id), point));
+            killedAt.put(id, victim + " at " + point);
+            System.out.println("PlanesE2EIT round " + round + ": killing " + victim + " with " + version + " " + state(id));
+            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(!victim.equals("control"));
+            // While the delivery plane lives, production (beta, in both regions) answers every request.
+            Thread poller = Thread.ofPlatform().start(() -> {
+                while (polling.get()) {
+                    try {
+                        HttpResponse<String> r = get("beta");
+                        if (r.statusCode() != 200) {
+                            failures.add("beta: " + r.statusCode());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add("beta: " + e);
+                    }
+                }
+            });
+            try {
+                switch (victim) {
+                    case "build" -> {
+                        int which = builders.get(0).isAlive() && log(builderName(0)).contains("Building deployment=\"" + id) ? 0 : 1;
+                        builders.get(which).destroyForcibly().waitFor();
+                        builderNames.set(which, "build-" + (which + 1) + "-r" + round);
+                        builders.set(which, plane("build", builderNames.get(which)));
+                    }
+                    case "control" -> {
+                        control.destroyForcibly().waitFor();
+                        control = startControl("control-r" + round);
+                    }
+                    default -> {
+                        runtimes.get("us").destroyForcibly().waitFor();
+                        runtimes.put("us", startRuntime("us", "runtime-us-r" + round));
+                    }
+                }
+                await("round " + round + " settles").atMost(Duration.ofMinutes(3)).ignoreExceptions()
+                        .until(() -> SETTLED.contains(state(id)));
+            } finally {
+                polling.set(false);
+                poller.join();
+            }
+            assertThat(failures).as("production while " + victim + " was killed at " + point).isEmpty();
+        }
+
+        JsonNode all = JSON.readTree(api("/applications/gamma/deployments"));
+        String liveId = null;
+        int live = 0;
+        for (JsonNode d : all) {
+            String state = d.get("state").asText();
+            assertThat(SETTLED).as(d.toString()).contains(state);
+            if (state.equals("failed")) {
+                assertThat(d.path("failure_reason").asText()).as("a failed deployment says why: " + d).isNotBlank();
+            }
+            if (state.equals("live")) {
+                live++;
+                liveId = d.get("id").asText();
+            }
+        }
+        assertThat(live).as("exactly one live deployment; kills " + killedAt).isEqualTo(1);
+        Map<String, Integer> promotions = new HashMap<>();
+        JSON.readTree(api("/events?app=gamma&limit=1000")).get("events").forEach(e -> {
+            if (e.get("type").asText().equals("deploy.promoted")) {
+                promotions.merge(e.get("deployment_id").asText(), 1, Integer::sum);
+            }
+        });
+        assertThat(promotions.values()).as("no deployment promoted twice; kills " + killedAt).allMatch(n -> n == 1);
+        String expected = versions.get(liveId);
+        await("gamma serves its live deployment").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(get("gamma").body()).isEqualTo(expected));
+    }
+
+    private static final java.util.Set<String> SETTLED = java.util.Set.of("live", "superseded", "failed", "rolled_back");
+
+    private static boolean reached(String state, String point) {
+        List<String> order = List.of("queued", "building", "built", "deploying", "live");
+        int at = order.indexOf(state);
+        return at < 0 || at >= order.indexOf(point);
+    }
+
     /** A node app that answers {@code body} and whose build runs {@code buildCommand} first. */
     private Path app(String body, String buildCommand) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("apps").resolve(body));
@@ -270,6 +381,10 @@ class PlanesE2EIT {
         Files.createDirectories(home);
         pb.redirectOutput(tmp.resolve(name + ".log").toFile());
         return pb.start();
+    }
+
+    private String builderName(int which) {
+        return builderNames.get(which);
     }
 
     private String log(String name) throws IOException {

@@ -88,10 +88,11 @@ public final class HelixServer implements AutoCloseable {
             // The outbox every state change writes its event into, delivered to the bus consumers below: by PostgreSQL
             // itself, or relayed to NATS JetStream when planes run on several machines.
             EventBus bus = topology.natsUrl() == null
-                    ? PostgresEventBus.start(db.dataSource(), PostgresEventBus.Settings.defaults())
+                    ? PostgresEventBus.start(db.dataSource(), PostgresEventBus.Settings.defaults().withLease(topology.busLease()))
                     : NatsEventBus.start(topology.natsUrl(), db.dataSource(), NatsEventBus.Settings.defaults().withNames(
                             topology.natsStream(), topology.natsStream().toLowerCase(java.util.Locale.ROOT),
-                            topology.natsStream().toLowerCase(java.util.Locale.ROOT) + "-dead-letters"));
+                            topology.natsStream().toLowerCase(java.util.Locale.ROOT) + "-dead-letters")
+                            .withAckWait(topology.busLease()));
             toClose.push(bus);
 
             // Logs and metrics are kept in the store (secrets masked) and, when a collector is configured, sent on by OTLP.

@@ -26,12 +26,16 @@ import java.util.stream.Collectors;
  * @param runtimePort where a runtime process's agent listens ({@code HELIX_RUNTIME_PORT}, default 7420; 0 picks a free one)
  * @param region      the region of this process's runtime, or of the one runtime URL given ({@code HELIX_REGION}, default
  *                    local)
+ * @param busLease    how long a bus subscriber that went silent (its process died) keeps the events it took before
+ *                    another gets them ({@code HELIX_BUS_LEASE}, default 30s): the delay before a build worker's build
+ *                    is taken over
  */
 public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map<String, URI> runtimes, int runtimePort,
-                       String region) {
+                       String region, java.time.Duration busLease) {
     public static final int DEFAULT_RUNTIME_PORT = 7420;
     public static final String DEFAULT_NATS_STREAM = "HELIX";
     public static final String DEFAULT_REGION = "local";
+    public static final java.time.Duration DEFAULT_BUS_LEASE = java.time.Duration.ofSeconds(30);
     private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
 
     /** A plane, by the name {@code --planes} uses. */
@@ -48,11 +52,13 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         Objects.requireNonNull(natsStream, "natsStream");
         runtimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(runtimes));
         Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(busLease, "busLease");
     }
 
     /** Every plane in this process, the PostgreSQL bus. */
     public static Topology allInOne() {
-        return new Topology(EnumSet.allOf(Plane.class), null, DEFAULT_NATS_STREAM, Map.of(), DEFAULT_RUNTIME_PORT, DEFAULT_REGION);
+        return new Topology(EnumSet.allOf(Plane.class), null, DEFAULT_NATS_STREAM, Map.of(), DEFAULT_RUNTIME_PORT, DEFAULT_REGION,
+                DEFAULT_BUS_LEASE);
     }
 
     /**
@@ -79,7 +85,8 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         }
         Map<String, URI> runtimes = runtimes(env.get("HELIX_RUNTIME_URL"), region);
         int runtimePort = runtimePort(env.get("HELIX_RUNTIME_PORT"));
-        Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimes, runtimePort, region);
+        java.time.Duration lease = lease(env.get("HELIX_BUS_LEASE"));
+        Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimes, runtimePort, region, lease);
         topology.check(config);
         return topology;
     }
@@ -163,6 +170,21 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         }
         throw new HelixConfig.ConfigException("HELIX_RUNTIME_URL: \"" + whole + "\" (expected: the runtime agent's base URL,"
                 + " e.g. http://127.0.0.1:" + DEFAULT_RUNTIME_PORT + ", or one per region: eu=http://a:7420,us=http://b:7420)");
+    }
+
+    private static java.time.Duration lease(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_BUS_LEASE;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m)").matcher(value.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            java.time.Duration lease = m.group(2).equals("s") ? java.time.Duration.ofSeconds(n) : java.time.Duration.ofMinutes(n);
+            if (lease.compareTo(java.time.Duration.ofSeconds(3)) >= 0 && lease.compareTo(java.time.Duration.ofMinutes(30)) <= 0) {
+                return lease;
+            }
+        }
+        throw new HelixConfig.ConfigException("HELIX_BUS_LEASE: \"" + value + "\" (expected: a duration from 3s to 30m, e.g. 30s)");
     }
 
     private static int runtimePort(String value) {

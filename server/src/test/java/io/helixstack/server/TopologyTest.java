@@ -79,6 +79,9 @@ class TopologyTest {
                 .hasMessageStartingWith("planes: control,delivery,build without the runtime plane needs its agent");
         assertThatThrownBy(() -> from(Map.of("HELIX_RUNTIME_URL", "http://host:7420/agent"), null))
                 .hasMessageStartingWith("HELIX_RUNTIME_URL: \"http://host:7420/agent\" (expected:");
+        assertThat(from(Map.of("HELIX_BUS_LEASE", "10s"), null).busLease()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThatThrownBy(() -> from(Map.of("HELIX_BUS_LEASE", "1s"), null))
+                .hasMessage("HELIX_BUS_LEASE: \"1s\" (expected: a duration from 3s to 30m, e.g. 30s)");
         assertThatThrownBy(() -> from(Map.of("HELIX_RUNTIME_PORT", "70000"), null))
                 .hasMessage("HELIX_RUNTIME_PORT: \"70000\" (expected: a port number 0-65535)");
     }
