@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashSafetyE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROUNDS = 4;
-    private static final Set<String> SETTLED = Set.of("live", "superseded", "failed", "rolled_back");
     private static final List<String> KILL_POINTS = List.of("queued", "building", "deploying");
 
     // HTTP/1.1: over h2c the Host header would give way to the URI's authority, and the proxy routes by host.
@@ -83,7 +82,7 @@ class CrashSafetyE2EIT {
             versions.put(id, "v" + (round + 1));
             String point = KILL_POINTS.get(random.nextInt(KILL_POINTS.size()));
             // Kill as soon as the deployment is at its chosen point, or has gone past it.
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> reached(state(id), point));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> FaultInvariants.reached(state(id), point));
             killedAt.put(id, point + " (was " + state(id) + ")");
             server.destroyForcibly().waitFor();
             server = startAndWait();
@@ -92,49 +91,13 @@ class CrashSafetyE2EIT {
                     .until(() -> get("crashy").body().startsWith("Hello from HelixStack"));
         }
 
-        await().atMost(Duration.ofMinutes(3)).until(() -> deployments.stream().allMatch(id -> SETTLED.contains(state(id))));
+        await().atMost(Duration.ofMinutes(3)).until(() -> deployments.stream().allMatch(id -> FaultInvariants.SETTLED.contains(state(id))));
         JsonNode all = api("/applications/crashy/deployments");
-        int live = 0;
-        String liveId = null;
-        for (JsonNode d : all) {
-            String state = d.get("state").asText();
-            assertThat(SETTLED).as(d.toString()).contains(state);
-            if (state.equals("failed")) {
-                assertThat(d.path("failure_reason").asText()).as("a failed deployment says why: " + d).isNotBlank();
-            }
-            if (state.equals("live")) {
-                live++;
-                liveId = d.get("id").asText();
-            }
-        }
-        assertThat(live).as("exactly one live production deployment; kill points " + killedAt).isEqualTo(1);
-
-        JsonNode events = api("/events?app=crashy&limit=1000").get("events");
-        Map<String, Integer> promotions = new HashMap<>();
-        Map<String, Set<String>> typesOf = new HashMap<>();
-        for (JsonNode e : events) {
-            String deployment = e.get("deployment_id").asText();
-            typesOf.computeIfAbsent(deployment, k -> new java.util.HashSet<>()).add(e.get("type").asText());
-            if (e.get("type").asText().equals("deploy.promoted")) {
-                promotions.merge(deployment, 1, Integer::sum);
-            }
-        }
-        assertThat(promotions.values()).as("no deployment promoted twice; kill points " + killedAt).allMatch(n -> n == 1);
-        for (String id : deployments) {
-            assertThat(typesOf.getOrDefault(id, Set.of())).as("events of " + id + " killed at " + killedAt.get(id))
-                    .contains("deployment.production.requested")
-                    .containsAnyOf("deploy.promoted", "deployment.failed");
-        }
+        String liveId = FaultInvariants.check(all, api("/events?app=crashy&limit=1000").get("events"), killedAt);
         String expected = "Hello from HelixStack " + versions.getOrDefault(liveId, "v1");
         String liveOne = liveId;
         await("production serves the live deployment").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("crashy").body())
                 .as("live " + liveOne + " of " + versions + "; deployments " + all).isEqualTo(expected));
-    }
-
-    private static boolean reached(String state, String point) {
-        List<String> order = List.of("queued", "building", "built", "deploying", "live");
-        int at = order.indexOf(state);
-        return at < 0 || at >= order.indexOf(point);
     }
 
     /** Uploads examples/hello-node answering {@code version}; returns the deployment id. */

@@ -236,19 +236,17 @@ class PlanesE2EIT {
         List<String> points = List.of("queued", "building", "deploying");
         Map<String, String> versions = new HashMap<>();
         Map<String, String> killedAt = new HashMap<>();
-        List<String> deployments = new ArrayList<>();
         for (int round = 1; round <= 3; round++) {
             String version = "gamma-v" + round;
             HelixProcesses.Result queued = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy", app(version, "sleep 2").toString(),
                     "--app", "gamma", "--no-wait");
             assertThat(queued.exit()).as(queued.toString()).isZero();
             String id = latest("gamma").get("id").asText();
-            deployments.add(id);
             versions.put(id, version);
             String victim = victims.get(random.nextInt(victims.size()));
             String point = victim.equals("build") ? "building" : points.get(random.nextInt(points.size()));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                    .until(() -> reached(state(id), point));
+                    .until(() -> FaultInvariants.reached(state(id), point));
             killedAt.put(id, victim + " at " + point);
             System.out.println("PlanesE2EIT round " + round + ": killing " + victim + " with " + version + " " + state(id));
             List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -284,7 +282,7 @@ class PlanesE2EIT {
                     }
                 }
                 await("round " + round + " settles").atMost(Duration.ofMinutes(3)).ignoreExceptions()
-                        .until(() -> SETTLED.contains(state(id)));
+                        .until(() -> FaultInvariants.SETTLED.contains(state(id)));
             } finally {
                 polling.set(false);
                 poller.join();
@@ -292,39 +290,11 @@ class PlanesE2EIT {
             assertThat(failures).as("production while " + victim + " was killed at " + point).isEmpty();
         }
 
-        JsonNode all = JSON.readTree(api("/applications/gamma/deployments"));
-        String liveId = null;
-        int live = 0;
-        for (JsonNode d : all) {
-            String state = d.get("state").asText();
-            assertThat(SETTLED).as(d.toString()).contains(state);
-            if (state.equals("failed")) {
-                assertThat(d.path("failure_reason").asText()).as("a failed deployment says why: " + d).isNotBlank();
-            }
-            if (state.equals("live")) {
-                live++;
-                liveId = d.get("id").asText();
-            }
-        }
-        assertThat(live).as("exactly one live deployment; kills " + killedAt).isEqualTo(1);
-        Map<String, Integer> promotions = new HashMap<>();
-        JSON.readTree(api("/events?app=gamma&limit=1000")).get("events").forEach(e -> {
-            if (e.get("type").asText().equals("deploy.promoted")) {
-                promotions.merge(e.get("deployment_id").asText(), 1, Integer::sum);
-            }
-        });
-        assertThat(promotions.values()).as("no deployment promoted twice; kills " + killedAt).allMatch(n -> n == 1);
+        String liveId = FaultInvariants.check(JSON.readTree(api("/applications/gamma/deployments")),
+                JSON.readTree(api("/events?app=gamma&limit=1000")).get("events"), killedAt);
         String expected = versions.get(liveId);
         await("gamma serves its live deployment").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .untilAsserted(() -> assertThat(get("gamma").body()).isEqualTo(expected));
-    }
-
-    private static final java.util.Set<String> SETTLED = java.util.Set.of("live", "superseded", "failed", "rolled_back");
-
-    private static boolean reached(String state, String point) {
-        List<String> order = List.of("queued", "building", "built", "deploying", "live");
-        int at = order.indexOf(state);
-        return at < 0 || at >= order.indexOf(point);
     }
 
     /** A node app that answers {@code body} and whose build runs {@code buildCommand} first. */

@@ -157,7 +157,7 @@ public record HelixConfig(Path home, String databaseUrl, String bind, int apiPor
         throw new ConfigException(key + ": \"" + v + "\" (expected: an http(s) URL like http://127.0.0.1:4318)");
     }
 
-    private static int port(Map<String, String> env, String key, int dflt) {
+    static int port(Map<String, String> env, String key, int dflt) {
         String v = env.get(key);
         if (v == null || v.isBlank()) {
             return dflt;

@@ -84,7 +84,7 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
                     + " '-', e.g. eu-west)");
         }
         Map<String, URI> runtimes = runtimes(env.get("HELIX_RUNTIME_URL"), region);
-        int runtimePort = runtimePort(env.get("HELIX_RUNTIME_PORT"));
+        int runtimePort = HelixConfig.port(env, "HELIX_RUNTIME_PORT", DEFAULT_RUNTIME_PORT);
         java.time.Duration lease = lease(env.get("HELIX_BUS_LEASE"));
         Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimes, runtimePort, region, lease);
         topology.check(config);
@@ -185,21 +185,6 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
             }
         }
         throw new HelixConfig.ConfigException("HELIX_BUS_LEASE: \"" + value + "\" (expected: a duration from 3s to 30m, e.g. 30s)");
-    }
-
-    private static int runtimePort(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_RUNTIME_PORT;
-        }
-        try {
-            int port = Integer.parseInt(value.strip());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new HelixConfig.ConfigException("HELIX_RUNTIME_PORT: \"" + value + "\" (expected: a port number 0-65535)");
     }
 
     private static String blankToNull(String s) {
