@@ -73,7 +73,13 @@ final class InstanceLauncher {
      * is stopped.
      */
     Placement launchIn(Deployment d, Artifact artifact, Map<String, String> appEnv, boolean release, List<RuntimeTargets.Target> regions) {
-        Launch first = launch(d, artifact, appEnv, release, regions.getFirst());
+        Launch first;
+        try {
+            first = launch(d, artifact, appEnv, release, regions.getFirst());
+        } catch (RuntimeException e) {
+            // A runtime that cannot be reached (its process is down) fails the launch with the reason, like any other.
+            first = new Launch.Failed("could not start: " + e.getMessage());
+        }
         if (first instanceof Launch.Failed f) {
             return new Placement.Failed(regions.size() > 1 ? "in region " + regions.getFirst().region() + ": " + f.reason() : f.reason());
         }

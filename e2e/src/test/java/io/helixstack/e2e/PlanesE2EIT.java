@@ -236,6 +236,11 @@ class PlanesE2EIT {
         List<String> points = List.of("queued", "building", "deploying");
         Map<String, String> versions = new HashMap<>();
         Map<String, String> killedAt = new HashMap<>();
+        // A first release nobody interrupts: whatever the kills do to the later ones, one deployment ends live.
+        HelixProcesses.Result first = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "deploy", app("gamma-v0", "true").toString(),
+                "--app", "gamma");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        versions.put(latest("gamma").get("id").asText(), "gamma-v0");
         for (int round = 1; round <= 3; round++) {
             String version = "gamma-v" + round;
             HelixProcesses.Result queued = HelixProcesses.cli(home, Duration.ofMinutes(1), "deploy", app(version, "sleep 2").toString(),
