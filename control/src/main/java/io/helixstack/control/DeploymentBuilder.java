@@ -70,8 +70,14 @@ final class DeploymentBuilder {
                 yield Optional.empty();
             }
             case BuildOutcome.Succeeded s -> {
-                store.deployments().markBuilt(d.id(), s.source(), s.artifact().metadata());
+                // The artifact is recorded either way (the build record refers to it).
+                boolean recorded = store.deployments().markBuilt(d.id(), s.source(), s.artifact().metadata());
                 store.builds().succeeded(buildId, d.id(), s.artifact().digest());
+                if (!recorded) {
+                    // Another builder took it over meanwhile (this one had gone silent too long), or it was cancelled.
+                    log.atWarn().addKeyValue("deployment", d.id()).log("Built, but the deployment moved on meanwhile; not releasing");
+                    yield Optional.empty();
+                }
                 log.atInfo().addKeyValue("deployment", d.id()).addKeyValue("artifact", s.artifact().digest()).log("Built");
                 yield Optional.of(s.artifact());
             }

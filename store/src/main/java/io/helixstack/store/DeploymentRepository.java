@@ -100,16 +100,26 @@ public final class DeploymentRepository {
         });
     }
 
-    /** The build finished: records the artifact and the resolved source, state {@code built}, emits {@code deployment.built}. */
-    public void markBuilt(UUID id, Source resolvedSource, ArtifactMetadata artifact) {
-        jdbi.useTransaction(h -> {
+    /**
+     * The build finished: records the artifact and the resolved source, state {@code built}, emits {@code deployment.built}
+     * — only while the deployment is still queued or building, so a builder that lost it (another took it over, it moved
+     * on) cannot move it back.
+     *
+     * @return whether it was recorded
+     */
+    public boolean markBuilt(UUID id, Source resolvedSource, ArtifactMetadata artifact) {
+        return jdbi.inTransaction(h -> {
             upsertArtifact(h, artifact);
-            h.createUpdate("""
+            int updated = h.createUpdate("""
                             update deployments set state = 'built', artifact_digest = :digest, source = cast(:source as jsonb), updated_at = :now
-                            where id = :id""")
+                            where id = :id and state in ('queued', 'building')""")
                     .bind("digest", artifact.digest()).bind("source", SourceJson.write(resolvedSource)).bind("now", now()).bind("id", id)
                     .execute();
+            if (updated == 0) {
+                return false;
+            }
             events.append(h, new Event.DeploymentBuilt(id, artifact.digest(), clock.instant()));
+            return true;
         });
     }
 

@@ -89,6 +89,9 @@ class StoreIT {
         store.deployments().markBuilt(d2.id(), d2.source(), meta);
         assertThat(store.deployments().promote(d2.id(), false)).contains(d1.id());
         assertThat(store.deployments().find(d1.id()).orElseThrow().state()).isEqualTo(DeploymentState.SUPERSEDED);
+        assertThat(store.deployments().markBuilt(d2.id(), d2.source(), meta)).as("a late builder cannot move a live deployment back")
+                .isFalse();
+        assertThat(store.deployments().find(d2.id()).orElseThrow().state()).isEqualTo(DeploymentState.LIVE);
 
         // Rollback: d1 again; d2 becomes rolled_back.
         assertThat(store.deployments().promote(d1.id(), true)).contains(d2.id());
