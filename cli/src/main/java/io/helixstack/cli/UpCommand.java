@@ -40,7 +40,7 @@ final class UpCommand implements Callable<Integer> {
     Path home;
 
     @Option(names = "--planes", paramLabel = "LIST", description = {
-            "Run only these planes in this process: control,delivery | build | runtime (default: all).",
+            "Run only these planes in this process, any of: control, delivery, build, runtime (default: all).",
             "Separate processes share HELIX_DATABASE_URL and HELIX_HOME; see the README."})
     String planes;
 

@@ -13,6 +13,7 @@ import io.helixstack.plugin.api.DeliveryProvider;
 import io.helixstack.plugin.api.EventBus;
 import io.helixstack.plugin.api.Subscription;
 import io.helixstack.plugin.api.Instance;
+import io.helixstack.plugin.api.RouteTable;
 import io.helixstack.plugin.api.RuntimeDriver;
 import io.helixstack.store.Store;
 import java.time.Clock;
@@ -58,6 +59,8 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     private final DeploymentBuilder builder;
     private final Builds building;
     private final DeliveryProvider delivery;
+    /** The delivery plane's routes from before this start, while recovery restores them; null after. Guarded by switchLock. */
+    private RouteTable carriedOver;
     private final ControlConfig config;
     private final Clock clock;
     private final InstanceLauncher launcher;
@@ -160,7 +163,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         try {
             stored = store.deployments().removePreview(app.id(), name, environment, reason);
             serving.removeLive(name, environment).forEach(id -> removed.addAll(serving.remove(id)));
-            delivery.publishRoutes(serving.routeTable(config));
+            publishRoutes();
         } finally {
             switchLock.unlock();
         }
@@ -288,7 +291,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 }
                 serving.put(n);
             }
-            delivery.publishRoutes(serving.routeTable(config));
+            publishRoutes();
             next.forEach(launcher::promote);
         } finally {
             switchLock.unlock();
@@ -336,15 +339,26 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 resumable.add(d);
             }
         }
-        for (Deployment d : store.deployments().listInStates(Set.of(DeploymentState.LIVE))) {
-            workers.submit(() -> guarded(d.id(), () -> restoreLive(d)));
+        List<Deployment> live = store.deployments().listInStates(Set.of(DeploymentState.LIVE));
+        carryOverServedRoutes(!live.isEmpty());
+        java.util.concurrent.atomic.AtomicInteger restoring = new java.util.concurrent.atomic.AtomicInteger(live.size());
+        for (Deployment d : live) {
+            workers.submit(() -> {
+                try {
+                    guarded(d.id(), () -> restoreLive(d));
+                } finally {
+                    if (restoring.decrementAndGet() == 0) {
+                        endCarryOver();
+                    }
+                }
+            });
         }
         for (Deployment d : store.deployments().listInStates(Set.of(DeploymentState.SUPERSEDED, DeploymentState.ROLLED_BACK))) {
             artifactOf(d).filter(a -> a.metadata().kind() == ArtifactKind.STATIC).ifPresent(a -> {
                 switchLock.lock();
                 try {
                     serving.put(launcher.staticServed(d, a));
-                    delivery.publishRoutes(serving.routeTable(config));
+                    publishRoutes();
                 } finally {
                     switchLock.unlock();
                 }
@@ -444,7 +458,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                         });
                     }
                 }
-                delivery.publishRoutes(serving.routeTable(config));
+                publishRoutes();
                 next.forEach(launcher::promote);
                 launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.environmentHost(d.app(), d.environment()))
                         + " now serves it");
@@ -520,7 +534,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                     unused.add(f);
                 }
             }
-            delivery.publishRoutes(serving.routeTable(config));
+            publishRoutes();
             fresh.stream().filter(f -> !unused.contains(f)).forEach(launcher::promote);
         } finally {
             switchLock.unlock();
@@ -531,24 +545,46 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
 
     /**
-     * The runtime {@code driver} lost its instances (its process started again): every deployment that served from it
-     * gets new instances there, as a restart does, in the background.
+     * The runtime {@code driver}'s process started again: a deployment it served whose instances the new process took
+     * over (they outlive a killed runtime process) keeps them; one whose instances are gone gets new ones there, as a
+     * restart does. In the background.
      */
     public void instancesLost(RuntimeDriver driver) {
-        Map<UUID, Set<String>> lost = new java.util.HashMap<>();
+        Map<UUID, Map<String, Set<String>>> served = new java.util.HashMap<>();
         for (ServingState.Served s : servedByRegion()) {
-            if (s.instances().stream().anyMatch(i -> launcher.driver(i) == driver)) {
-                lost.computeIfAbsent(s.deploymentId(), id -> new java.util.HashSet<>()).add(s.region());
+            Set<String> ids = s.instances().stream().filter(i -> launcher.driver(i) == driver).map(Instance::id)
+                    .collect(java.util.stream.Collectors.toSet());
+            if (!ids.isEmpty()) {
+                served.computeIfAbsent(s.deploymentId(), id -> new java.util.HashMap<>()).put(s.region(), ids);
             }
         }
-        lost.forEach((id, regions) -> store.deployments().find(id).ifPresent(d -> workers.submit(() -> {
+        served.forEach((id, byRegion) -> store.deployments().find(id).ifPresent(d -> workers.submit(() -> {
+            Set<String> kept = keptBy(driver, d);
+            Set<String> lost = byRegion.entrySet().stream().filter(e -> !kept.containsAll(e.getValue())).map(Map.Entry::getKey)
+                    .collect(java.util.stream.Collectors.toSet());
+            if (lost.isEmpty()) {
+                launcher.note(d, "The runtime plane running " + d.label() + " started again and took its instances over:"
+                        + " they kept serving");
+                return;
+            }
             Application app = store.applications().byId(d.applicationId()).orElseThrow();
             launcher.note(d, "The runtime plane running " + d.label() + " started again without its instances: starting"
                     + " them again");
-            Optional<String> failure = replaceInstances(app, d, regions);
+            Optional<String> failure = replaceInstances(app, d, lost);
             launcher.note(d, failure.map(f -> "Could not start " + d.label() + " again: " + f)
                     .orElse("Serving " + d.label() + " again on the restarted runtime plane"));
         })));
+    }
+
+    /** The ids of the deployment's instances the driver still runs (and now counts as claimed); none when unreachable. */
+    private static Set<String> keptBy(RuntimeDriver driver, Deployment d) {
+        try {
+            return driver.adopt(d.id()).stream().map(Instance::id).collect(java.util.stream.Collectors.toSet());
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("deployment", d.id()).log("Could not ask the restarted runtime plane for its instances: {}",
+                    e.getMessage());
+            return Set.of();
+        }
     }
 
     /**
@@ -596,7 +632,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                         serving.rollBack(d.app(), d.environment(), Set.of(region), id);
                     }
                 });
-                delivery.publishRoutes(serving.routeTable(config));
+                publishRoutes();
                 restored.forEach(launcher::promote);
             }
         } finally {
@@ -608,6 +644,53 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
         launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart"
                 + (rolledBack.isEmpty() ? "" : " (regions rolled back: " + String.join(", ", new java.util.TreeSet<>(rolledBack.keySet())) + ")"));
+    }
+
+    /**
+     * A delivery process outlives a control process: what it serves when this one starts stays under the routes recovery
+     * restores, deployment by deployment, so no app stops answering because another was restored first.
+     */
+    private void carryOverServedRoutes(boolean anythingToRestore) {
+        RouteTable served;
+        try {
+            served = delivery.routes();
+        } catch (RuntimeException e) {
+            log.atWarn().log("Could not read the routes the delivery plane serves; recovery publishes its own: {}", e.getMessage());
+            return;
+        }
+        if (anythingToRestore && !served.asMap().isEmpty()) {
+            switchLock.lock();
+            try {
+                carriedOver = served;
+            } finally {
+                switchLock.unlock();
+            }
+            log.atInfo().addKeyValue("hosts", served.asMap().size()).log("Keeping the delivery plane's routes while recovery"
+                    + " restores what they serve");
+        }
+    }
+
+    private void endCarryOver() {
+        switchLock.lock();
+        try {
+            if (carriedOver != null) {
+                carriedOver = null;
+                publishRoutes();
+            }
+        } finally {
+            switchLock.unlock();
+        }
+    }
+
+    // Called with switchLock held: the table of what is served, over what was carried over from before a restart.
+    private void publishRoutes() {
+        RouteTable table = serving.routeTable(config);
+        if (carriedOver != null) {
+            Map<String, io.helixstack.plugin.api.Route> merged = new java.util.HashMap<>(carriedOver.asMap());
+            merged.putAll(table.asMap());
+            table = RouteTable.of(merged);
+        }
+        delivery.publishRoutes(table);
     }
 
     private void drainAndStop(ServingState.Served old) {
@@ -684,7 +767,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 }
                 old = serving.remove(live.id());
                 serving.put(moved);
-                delivery.publishRoutes(serving.routeTable(config));
+                publishRoutes();
                 launcher.promote(moved);
                 targets.move(app.id(), target);
             }

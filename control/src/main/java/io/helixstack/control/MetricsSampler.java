@@ -90,6 +90,16 @@ public final class MetricsSampler implements AutoCloseable {
                 .map(s -> new Target(s.app(), s.deploymentId(), s.instances())).toList(), sink, clock, interval);
     }
 
+    /**
+     * For a delivery process of its own: samples its proxy's request meters for every deployment its route table serves
+     * (the instances' CPU and memory are the control plane's to sample) and hands them to {@code sink}.
+     */
+    public static MetricsSampler ofRoutes(MeterRegistry registry, Supplier<io.helixstack.plugin.api.RouteTable> routes,
+                                          ObservabilitySink sink, Clock clock, Duration interval) {
+        return new MetricsSampler(registry, (Instance i) -> Optional.empty(), () -> routes.get().asMap().values().stream()
+                .map(r -> new Target(r.app(), r.deploymentId(), List.of())).distinct().toList(), sink, clock, interval);
+    }
+
     /** Samples every interval on a thread of its own until closed. */
     public MetricsSampler start() {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("metrics-sampler")

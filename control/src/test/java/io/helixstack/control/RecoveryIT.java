@@ -56,6 +56,31 @@ class RecoveryIT extends ControlApiSupport {
     }
 
     @Test
+    void aRestartedControlPlaneKeepsEveryAppRoutedWhileItRestoresThemOneByOne() throws Exception {
+        json("POST", "/applications", "{\"name\":\"kept-a\"}");
+        json("POST", "/applications", "{\"name\":\"kept-b\"}");
+        awaitState(upload("kept-a", "fake-serve kept-a"), "live");
+        awaitState(upload("kept-b", "fake-serve kept-b"), "live");
+        // A delivery process outlives the control process: it still serves both apps, and a host nobody serves any more.
+        io.helixstack.plugin.api.RouteTable served = delivery.routes();
+        io.helixstack.plugin.api.Route gone = served.find("kept-a.localhost").orElseThrow();
+        delivery.publishRoutes(served.with("gone.localhost", gone));
+        int before = delivery.published().size();
+
+        try (DeploymentOrchestrator restarted = new DeploymentOrchestrator(store, fixture.builds, runtime, delivery, logs,
+                fixture.config, Clock.systemUTC())) {
+            restarted.recover();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> delivery.routes().find("gone.localhost").isEmpty());
+            java.util.List<io.helixstack.plugin.api.RouteTable> published = delivery.published()
+                    .subList(before, delivery.published().size());
+            assertThat(published).as("tables published during recovery").isNotEmpty().allSatisfy(t -> assertThat(t.asMap())
+                    .containsKeys("kept-a.localhost", "kept-b.localhost"));
+            assertThat(delivery.routes().asMap()).containsKeys("kept-a.localhost", "kept-b.localhost");
+        }
+    }
+
+    @Test
     void aDeploymentInterruptedASecondTimeFailsWithTheReason() throws Exception {
         json("POST", "/applications", "{\"name\":\"twice\"}");
         Deployment v1 = deployment(upload("twice", "fake-serve twice-v1"));
@@ -103,6 +128,24 @@ class RecoveryIT extends ControlApiSupport {
         assertThat(instances.get(1).get("state").asText()).isEqualTo("running");
         await().atMost(Duration.ofSeconds(10)).until(() -> json("GET", "/applications/revived/logs?limit=1000", null).body()
                 .contains("Serving main/1 again on the restarted runtime plane"));
+    }
+
+    @Test
+    void aRuntimeThatTookItsInstancesOverKeepsServingThem() throws Exception {
+        json("POST", "/applications", "{\"name\":\"survivor\"}");
+        String v1Id = upload("survivor", "fake-serve survivor-v1");
+        awaitState(v1Id, "live");
+        java.util.List<io.helixstack.plugin.api.Instance> before = fixture.orchestrator.instancesOf(UUID.fromString(v1Id));
+        assertThat(before).hasSize(1);
+
+        // As a runtime process that was killed and started again, and took over the instances that outlived it.
+        fixture.orchestrator.instancesLost(runtime);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> json("GET", "/applications/survivor/logs?limit=1000", null).body()
+                .contains("The runtime plane running main/1 started again and took its instances over: they kept serving"));
+        assertThat(fixture.orchestrator.instancesOf(UUID.fromString(v1Id))).isEqualTo(before);
+        assertThat(runtime.status(before.getFirst())).isEqualTo(io.helixstack.plugin.api.InstanceStatus.RUNNING);
+        assertThat(state(v1Id)).isEqualTo("live");
     }
 
     private Deployment deployment(String id) {

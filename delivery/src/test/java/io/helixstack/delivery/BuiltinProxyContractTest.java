@@ -48,9 +48,14 @@ class BuiltinProxyContractTest extends DeliveryProviderContract {
         return ProxyTestSupport.endpointOf(upstreams.get(index));
     }
 
+    /** The proxy users' requests go through, behind {@code provider}. */
+    BuiltinProxy proxyOf(DeliveryProvider provider) {
+        return (BuiltinProxy) provider;
+    }
+
     @Override
     protected AutoCloseable holdRequestTo(String host, Endpoint endpoint) {
-        BuiltinProxy proxy = (BuiltinProxy) provider();
+        BuiltinProxy proxy = proxyOf(provider());
         String id = UUID.randomUUID().toString();
         // Owed before it is sent, so releasing works even if the upstream has not received the request yet.
         CompletableFuture<HttpResponse> release = owed.computeIfAbsent(id, k -> new CompletableFuture<>());

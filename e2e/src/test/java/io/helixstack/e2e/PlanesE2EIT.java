@@ -32,12 +32,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The planes as processes, as the README sets them up: two runtime processes (regions eu and us), one control+delivery
- * process, two build workers, on one shared database and HELIX_HOME, over NATS JetStream. Apps deploy end to end into
- * both regions with the builds shared between the workers; then each kind of process is SIGKILLed — a build worker
- * mid-build (the other takes its build over), the control plane (its restart serves the same instances again), a runtime
- * process (the app keeps answering from the other region throughout, and the restarted one gets its instances back) —
- * and a rollback scoped to eu leaves us on the latest release.
+ * The planes as processes, as the README sets them up: two runtime processes (regions eu and us), a delivery process, a
+ * control process, two build workers, on one shared database and HELIX_HOME, over NATS JetStream. Apps deploy end to end
+ * into both regions with the builds shared between the workers; then each kind of process is SIGKILLed — a build worker
+ * mid-build (the other takes its build over), the control plane (production answers throughout; its restart serves the
+ * same instances again), every runtime process at once (the apps' instances outlive them and keep answering; the
+ * restarted ones take them over), the delivery process (started again, it gets its routes back) — and a rollback scoped
+ * to eu leaves us on the latest release.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,6 +58,8 @@ class PlanesE2EIT {
     private final Map<String, Integer> runtimePorts = new java.util.LinkedHashMap<>();
     private final Map<String, Process> runtimes = new java.util.LinkedHashMap<>();
     private Process control;
+    private Process delivery;
+    private int deliveryPort;
     private final List<Process> builders = new ArrayList<>();
     private final List<String> builderNames = new ArrayList<>(List.of("build-1", "build-2"));
 
@@ -72,14 +75,17 @@ class PlanesE2EIT {
         httpPort = HelixProcesses.freePort();
         runtimePorts.put("eu", HelixProcesses.freePort());
         runtimePorts.put("us", HelixProcesses.freePort());
+        deliveryPort = HelixProcesses.freePort();
         // A short bus lease: a killed worker's build is taken over within seconds, not the default half minute.
         shared.put("HELIX_BUS_LEASE", "6s");
         shared.putAll(Map.of("HELIX_DATABASE_URL", db.jdbcUrl(), "HELIX_NATS_URL", natsUrl, "HELIX_NATS_STREAM", stream,
                 "HELIX_SSH_PORT", "off", "HELIX_MANAGED_POSTGRES", "off", "HELIX_HEALTH_TIMEOUT", "20s",
-                "HELIX_RUNTIME_URL", "eu=http://127.0.0.1:" + runtimePorts.get("eu") + ",us=http://127.0.0.1:" + runtimePorts.get("us")));
+                "HELIX_RUNTIME_URL", "eu=http://127.0.0.1:" + runtimePorts.get("eu") + ",us=http://127.0.0.1:" + runtimePorts.get("us"),
+                "HELIX_DELIVERY_URL", "http://127.0.0.1:" + deliveryPort));
         for (String region : runtimePorts.keySet()) {
             runtimes.put(region, startRuntime(region, "runtime-" + region));
         }
+        delivery = startDelivery("delivery");
         control = startControl("control");
         builders.add(plane("build", "build-1"));
         builders.add(plane("build", "build-2"));
@@ -107,6 +113,9 @@ class PlanesE2EIT {
         List<Process> all = new ArrayList<>(builders);
         if (control != null) {
             all.add(control);
+        }
+        if (delivery != null) {
+            all.add(delivery);
         }
         all.addAll(runtimes.values());
         return all;
@@ -164,54 +173,68 @@ class PlanesE2EIT {
 
     @Test
     @Order(3)
-    void aKilledControlPlaneServesTheSameInstancesAgainOnRestart() throws Exception {
+    void aKilledControlPlaneLeavesProductionAnsweringAndServesTheSameInstancesAgainOnRestart() throws Exception {
         String before = instanceIds("beta");
-        control.destroyForcibly().waitFor();
-        control = startControl("control-again");
+        Production production = Production.poll(this, "beta");
+        try {
+            control.destroyForcibly().waitFor();
+            await("requests while no control plane runs").atMost(Duration.ofSeconds(30)).until(() -> production.answered() > 20);
+            control = startControl("control-again");
+            int restarted = production.answered();
+            await("requests after the restart").atMost(Duration.ofSeconds(30)).until(() -> production.answered() > restarted + 20);
+        } finally {
+            production.stop();
+        }
+        assertThat(production.failures()).as("requests while the control plane was down and back (" + production.answered()
+                + " answered)").isEmpty();
         assertThat(get("beta").body()).isEqualTo("Hello from HelixStack v1");
         assertThat(instanceIds("beta")).as("adopted from the runtime process, not started again").isEqualTo(before);
+        assertThat(log("control-again")).contains("Keeping the delivery plane's routes while recovery restores what they serve");
     }
 
     @Test
     @Order(4)
-    void aKilledRuntimeProcessLeavesTheAppsAnsweringFromTheOtherRegionAndGetsItsInstancesBack() throws Exception {
-        String before = instanceIds("beta");
-        assertThat(before.split(",")).as("one instance per region").hasSize(2);
-        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread poller = Thread.ofPlatform().start(() -> {
-            while (polling.get()) {
-                for (String app : List.of("alpha", "beta")) {
-                    try {
-                        HttpResponse<String> r = get(app);
-                        if (r.statusCode() == 200) {
-                            answered.incrementAndGet();
-                        } else {
-                            failures.add(app + ": " + r.statusCode());
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        failures.add(app + ": " + e);
-                    }
-                }
-            }
-        });
-        try {
-            runtimes.get("eu").destroyForcibly().waitFor();
-            runtimes.put("eu", startRuntime("eu", "runtime-eu-again"));
-            await("beta running in eu again").atMost(Duration.ofMinutes(1)).until(() -> instanceIds("beta").split(",").length == 2
-                    && !instanceIds("beta").equals(before));
-        } finally {
-            polling.set(false);
-            poller.join();
-        }
-        assertThat(failures).as("requests while eu's runtime was down and back (" + answered.get() + " answered)").isEmpty();
-        assertThat(answered.get()).isPositive();
-        assertThat(log("control-again")).contains("Runtime plane started again");
+    void aDeliveryProcessStartedAgainGetsItsRoutesBackFromTheControlPlane() throws Exception {
+        delivery.destroyForcibly().waitFor();
+        delivery = startDelivery("delivery-again");
+        await("beta answers through the new delivery process").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> get("beta").statusCode() == 200);
+        assertThat(get("beta").body()).isEqualTo("Hello from HelixStack v1");
+        assertThat(get("alpha").statusCode()).isEqualTo(200);
+        assertThat(log("control-again") + log("control")).contains("Delivery plane started again");
     }
 
     @Test
     @Order(5)
+    void killedRuntimeProcessesLeaveTheAppsAnsweringAndTheRestartedOnesTakeTheirInstancesOver() throws Exception {
+        String before = instanceIds("beta");
+        assertThat(before.split(",")).as("one instance per region").hasSize(2);
+        Production production = Production.poll(this, "alpha", "beta");
+        try {
+            // No runtime process left: the instances they started answer on.
+            for (Process runtime : runtimes.values()) {
+                runtime.destroyForcibly().waitFor();
+            }
+            int whileDown = production.answered();
+            await("requests while no runtime runs").atMost(Duration.ofSeconds(30)).until(() -> production.answered() > whileDown + 20);
+            for (String region : List.copyOf(runtimes.keySet())) {
+                runtimes.put(region, startRuntime(region, "runtime-" + region + "-again"));
+            }
+            await("the control plane sees both runtimes took beta's instances over").atMost(Duration.ofMinutes(1))
+                    .until(() -> api("/applications/beta/logs?limit=1000").split("started again and took its instances over", -1)
+                            .length - 1 >= 2);
+        } finally {
+            production.stop();
+        }
+        assertThat(production.failures()).as("requests while the runtimes were down and back (" + production.answered()
+                + " answered)").isEmpty();
+        assertThat(instanceIds("beta")).as("the same instances, taken over, not started again").isEqualTo(before);
+        assertThat(log("control-again")).contains("Runtime plane started again");
+        assertThat(log("runtime-eu-again")).contains("Took over the instances an earlier runtime process started");
+    }
+
+    @Test
+    @Order(6)
     void aRollbackScopedToOneRegionLeavesTheOtherOnTheLatestRelease() throws Exception {
         HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "rollback", "--app", "alpha", "main/1", "--region", "eu");
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -227,12 +250,12 @@ class PlanesE2EIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void processesKilledAtRandomPointsOfDeploymentsLoseNothingAndPromoteNothingTwice() throws Exception {
         long seed = Long.getLong("helix.fault.seed", System.nanoTime());
         java.util.Random random = new java.util.Random(seed);
         System.out.println("PlanesE2EIT seed " + seed + " (rerun with -Dhelix.fault.seed=" + seed + ")");
-        List<String> victims = List.of("build", "control", "runtime");
+        List<String> victims = List.of("build", "control", "runtime", "delivery");
         List<String> points = List.of("queued", "building", "deploying");
         Map<String, String> versions = new HashMap<>();
         Map<String, String> killedAt = new HashMap<>();
@@ -254,21 +277,8 @@ class PlanesE2EIT {
                     .until(() -> FaultInvariants.reached(state(id), point));
             killedAt.put(id, victim + " at " + point);
             System.out.println("PlanesE2EIT round " + round + ": killing " + victim + " with " + version + " " + state(id));
-            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-            java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(!victim.equals("control"));
             // While the delivery plane lives, production (beta, in both regions) answers every request.
-            Thread poller = Thread.ofPlatform().start(() -> {
-                while (polling.get()) {
-                    try {
-                        HttpResponse<String> r = get("beta");
-                        if (r.statusCode() != 200) {
-                            failures.add("beta: " + r.statusCode());
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        failures.add("beta: " + e);
-                    }
-                }
-            });
+            Production production = victim.equals("delivery") ? null : Production.poll(this, "beta");
             try {
                 switch (victim) {
                     case "build" -> {
@@ -281,18 +291,30 @@ class PlanesE2EIT {
                         control.destroyForcibly().waitFor();
                         control = startControl("control-r" + round);
                     }
+                    case "delivery" -> {
+                        delivery.destroyForcibly().waitFor();
+                        delivery = startDelivery("delivery-r" + round);
+                    }
                     default -> {
-                        runtimes.get("us").destroyForcibly().waitFor();
-                        runtimes.put("us", startRuntime("us", "runtime-us-r" + round));
+                        // Every runtime process: production answers from the instances that outlive them.
+                        for (Process runtime : runtimes.values()) {
+                            runtime.destroyForcibly().waitFor();
+                        }
+                        for (String region : List.copyOf(runtimes.keySet())) {
+                            runtimes.put(region, startRuntime(region, "runtime-" + region + "-r" + round));
+                        }
                     }
                 }
                 await("round " + round + " settles").atMost(Duration.ofMinutes(3)).ignoreExceptions()
                         .until(() -> FaultInvariants.SETTLED.contains(state(id)));
             } finally {
-                polling.set(false);
-                poller.join();
+                if (production != null) {
+                    production.stop();
+                }
             }
-            assertThat(failures).as("production while " + victim + " was killed at " + point).isEmpty();
+            if (production != null) {
+                assertThat(production.failures()).as("production while " + victim + " was killed at " + point).isEmpty();
+            }
         }
 
         String liveId = FaultInvariants.check(JSON.readTree(api("/applications/gamma/deployments")),
@@ -325,9 +347,21 @@ class PlanesE2EIT {
         return p;
     }
 
+    private Process startDelivery(String name) throws Exception {
+        Process p = plane("delivery", name, Map.of("HELIX_HTTP_PORT", String.valueOf(httpPort), "HELIX_DELIVERY_PORT",
+                String.valueOf(deliveryPort)));
+        await(name + " agent").atMost(Duration.ofMinutes(1)).until(() -> {
+            if (!p.isAlive()) {
+                throw new AssertionError(name + " exited:\n" + log(name));
+            }
+            return log(name).contains("Delivery agent listening");
+        });
+        return p;
+    }
+
     private Process startControl(String name) throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("HELIX_API_PORT", String.valueOf(apiPort), "HELIX_HTTP_PORT", String.valueOf(httpPort)));
-        Process p = plane("control,delivery", name, env);
+        Map<String, String> env = new HashMap<>(Map.of("HELIX_API_PORT", String.valueOf(apiPort)));
+        Process p = plane("control", name, env);
         await(name + " /healthz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!p.isAlive()) {
                 throw new AssertionError(name + " exited:\n" + log(name));
@@ -403,5 +437,47 @@ class PlanesE2EIT {
     private HttpResponse<String> get(String app) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
                 .header("host", app + ".localhost:" + httpPort).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Requests to an app's production URL, one after another on a thread of their own, until stopped. */
+    private static final class Production {
+        private final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private Thread poller;
+
+        static Production poll(PlanesE2EIT test, String... apps) {
+            Production p = new Production();
+            p.poller = Thread.ofPlatform().start(() -> {
+                while (p.polling.get()) {
+                    for (String app : apps) {
+                        try {
+                            HttpResponse<String> r = test.get(app);
+                            if (r.statusCode() == 200) {
+                                p.answered.incrementAndGet();
+                            } else {
+                                p.failures.add(app + ": " + r.statusCode() + " " + r.body());
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            p.failures.add(app + ": " + e);
+                        }
+                    }
+                }
+            });
+            return p;
+        }
+
+        int answered() {
+            return answered.get();
+        }
+
+        List<String> failures() {
+            return failures;
+        }
+
+        void stop() throws InterruptedException {
+            polling.set(false);
+            poller.join();
+        }
     }
 }

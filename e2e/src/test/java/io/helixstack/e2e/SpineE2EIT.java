@@ -354,8 +354,9 @@ class SpineE2EIT {
     void sigtermStopsThePlatformAndEveryAppItRuns() throws Exception {
         server.destroy();
         assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the server stops within 60 s of SIGTERM").isTrue();
-        await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.allProcesses()
-                .noneMatch(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false)));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).filter(c -> c.contains(home.toString())))
+                .as("processes left running").isEmpty());
     }
 
     private void deploy(Path dir, String app) {

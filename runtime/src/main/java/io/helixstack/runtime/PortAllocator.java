@@ -27,6 +27,11 @@ final class PortAllocator {
         throw new IllegalStateException("no free port on 127.0.0.1 after " + ATTEMPTS + " attempts");
     }
 
+    /** Marks a port as taken that an instance started by an earlier runtime process still uses. */
+    synchronized void reserve(int port) {
+        reserved.add(port);
+    }
+
     synchronized void release(int port) {
         reserved.remove(port);
     }

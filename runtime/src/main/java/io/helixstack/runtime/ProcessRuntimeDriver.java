@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * command ({@code sh -c "exec <command>"}, Procfile style) in its read-only artifact directory, sandboxed by bubblewrap
  * when it works here. Each instance gets a free port ({@code PORT}) kept across restarts, and its own writable directory
  * ({@code HOME}) under {@code <workRoot>/instances/<instance-id>/}, deleted when it stops.
+ *
+ * <p>Instances outlive the runtime process that started them when it is killed: each runs in its own session, writes its
+ * output to files, and its launch is saved (sealed) in {@code <workRoot>/supervised/<instance-id>/}. A driver created on
+ * the same work root takes them over — supervision, output, port — and {@link #adopt} hands them to the control plane;
+ * what no control plane claims within {@link #UNCLAIMED_GRACE} (instances of a launch the kill interrupted) is stopped.
+ * {@link #close()}, an orderly stop, stops them all.
  */
 public final class ProcessRuntimeDriver implements RuntimeDriver {
     /** Lines of output kept per instance for {@link #collectLogs}. */
@@ -49,6 +55,10 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Stopped instances remembered for {@code status} and {@code collectLogs}; older ones read as STOPPED with no logs. */
     private static final int STOPPED_KEPT = 256;
+    /** How long instances taken over from an earlier runtime process wait for a control plane to {@link #adopt} them. */
+    public static final Duration UNCLAIMED_GRACE = Duration.ofMinutes(5);
+    /** How often the instances' output files are read into their logs. */
+    private static final Duration OUTPUT_POLL = Duration.ofMillis(200);
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntimeDriver.class);
 
     private final Path workRoot;
@@ -59,6 +69,13 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     private final HttpClient http;
     private final HealthProbe probe;
     private final Cgroups cgroups;
+    private final Sealer sealer;
+    private final Duration unclaimedGrace;
+    private final Optional<Path> setsid;
+    private final java.util.concurrent.ScheduledExecutorService outputPoller;
+    private final java.util.Set<String> unclaimed = ConcurrentHashMap.newKeySet();
+    /** {@link System#nanoTime()} after which unclaimed instances are stopped; a later {@link #expectAdoption} moves it. */
+    private volatile long claimDeadline;
     private final PortAllocator ports = new PortAllocator();
     private final Map<String, Cgroups.Placement> placements = new ConcurrentHashMap<>();
     private final Map<String, SupervisedInstance> live = new ConcurrentHashMap<>();
@@ -70,35 +87,42 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     };
 
     /** Sandboxes instances with bubblewrap when it works on this machine, and says so in each instance's log when not. */
-    public ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink) {
-        this(helixHome, workRoot, sink, true);
+    public ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, Sealer sealer) {
+        this(helixHome, workRoot, sink, sealer, true);
     }
 
     /**
+     * Takes over the instances an earlier driver on {@code workRoot} left running (its process was killed).
+     *
      * @param helixHome the platform's home, hidden from instances
      * @param workRoot  where instance directories are created ({@code <workRoot>/instances/<id>})
+     * @param sealer    seals the saved launches (they hold the apps' environments)
      * @param sandbox   false to run instances without bubblewrap even where it works
      */
-    public ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, boolean sandbox) {
-        this(helixHome, workRoot, sink, sandbox, Clock.systemUTC(),
-                Scheduler.of(Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("helix-supervisor")
-                        .factory())));
+    public ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, Sealer sealer, boolean sandbox) {
+        this(helixHome, workRoot, sink, sealer, sandbox, Clock.systemUTC(), newScheduler());
     }
 
-    ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, boolean sandbox, Clock clock,
+    ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, Sealer sealer, boolean sandbox, Clock clock,
                          Scheduler scheduler) {
-        this(helixHome, workRoot, sink, sandbox, clock, scheduler, Cgroups.probe(Path.of("/sys/fs/cgroup")));
+        this(helixHome, workRoot, sink, sealer, sandbox, clock, scheduler, Cgroups.probe(Path.of("/sys/fs/cgroup")),
+                UNCLAIMED_GRACE);
     }
 
-    ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, boolean sandbox, Clock clock,
-                         Scheduler scheduler, Cgroups cgroups) {
+    ProcessRuntimeDriver(Path helixHome, Path workRoot, ObservabilitySink sink, Sealer sealer, boolean sandbox, Clock clock,
+                         Scheduler scheduler, Cgroups cgroups, Duration unclaimedGrace) {
         Objects.requireNonNull(helixHome, "helixHome");
         this.workRoot = Objects.requireNonNull(workRoot, "workRoot").toAbsolutePath().normalize();
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.unclaimedGrace = Objects.requireNonNull(unclaimedGrace, "unclaimedGrace");
         this.sandbox = Sandbox.probe(sandbox, helixHome, System.getenv("PATH"));
         this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+        // Its own session: Ctrl-C in the terminal of `helix up` signals the platform, which stops its instances in order,
+        // not the instances behind its back. setsid execs in place (a child of the JVM leads no process group).
+        this.setsid = Sandbox.onPath("setsid", System.getenv("PATH"));
         if (!cgroups.active()) {
             log.atInfo().log("cpu and memory limits of services are not applied: {}", cgroups.unavailableReason());
         }
@@ -110,6 +134,15 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
             // A warning only when the sandbox was wanted: disabling it is a choice, not a problem.
             (sandbox ? log.atWarn() : log.atInfo()).log(this.sandbox.unavailableReason());
         }
+        this.outputPoller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("helix-output").factory());
+        resumeEarlierInstances();
+        outputPoller.scheduleWithFixedDelay(this::pollOutput, OUTPUT_POLL.toMillis(), OUTPUT_POLL.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private static Scheduler newScheduler() {
+        return Scheduler.of(Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("helix-supervisor")
+                .factory()));
     }
 
     /** Whether instances run inside bubblewrap. */
@@ -138,6 +171,7 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         Path instanceDir = createInstanceDir(id);
         int port = ports.allocate();
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(), new Endpoint(HOST, port));
+        SupervisionDir files = SupervisionDir.create(workRoot, id);
         InstanceLog output = new InstanceLog(spec.deploymentId(), id, sink, clock, LOG_LINES_KEPT);
         if (!sandbox.active()) {
             output.system(sandbox.unavailableReason());
@@ -145,13 +179,15 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         Optional<Cgroups.Placement> placement = limit(id, spec.resources(), output);
         // Procfile commands are shell syntax; exec makes the app replace the shell, so signals reach it directly.
         List<String> command = List.of("/bin/sh", "-c", "exec " + spec.command());
-        List<String> line = sandbox.wrap(command, artifactDir, instanceDir);
-        SupervisedInstance.Launch launch = new SupervisedInstance.Launch(
-                placement.map(p -> Cgroups.wrap(line, p)).orElse(line), environment(spec, instance, instanceDir),
+        List<String> line = sandbox.wrapDetached(command, artifactDir, instanceDir);
+        List<String> limited = placement.map(p -> Cgroups.wrap(line, p)).orElse(line);
+        SupervisedInstance.Launch launch = new SupervisedInstance.Launch(ownSession(limited), environment(spec, instance, instanceDir),
                 artifactDir, sandbox.active(), placement.map(p -> new SupervisedInstance.Limits(p,
                         spec.resources().memoryMb().orElse(0))).orElse(null));
         placement.ifPresent(p -> placements.put(id, p));
-        SupervisedInstance supervised = new SupervisedInstance(instance, launch, spec.health(), output, clock, scheduler, probe);
+        files.saveLaunch(SupervisionDir.Saved.of(instance, launch, spec.health()), sealer);
+        SupervisedInstance supervised = new SupervisedInstance(instance, launch, spec.health(), output, files, clock, scheduler,
+                probe);
         live.put(id, supervised);
         supervised.start();
         return instance;
@@ -192,7 +228,7 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
                     .start(() -> output.pump(running.getErrorStream(), InstanceLog.STDERR));
             boolean exited = process.waitFor(task.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             if (!exited) {
-                ProcessTree.kill(process);
+                ProcessTree.kill(process.toHandle());
                 process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             }
             stdout.join(2000);
@@ -216,7 +252,7 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (process != null) {
-                ProcessTree.kill(process);
+                ProcessTree.kill(process.toHandle());
             }
             return new TaskResult.Failed(task.name() + " interrupted");
         } finally {
@@ -248,7 +284,9 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
                 placement.remove();
             }
             deleteRecursively(workRoot.resolve("instances").resolve(instance.id()));
+            supervised.files().delete();
         }
+        unclaimed.remove(instance.id());
     }
 
     @Override
@@ -269,10 +307,16 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         return supervised == null ? List.of() : supervised.output().last(limit);
     }
 
-    /** Local processes die with the platform: only this driver's own live instances of the deployment. */
+    /**
+     * The deployment's instances this driver runs — those it started, and those an earlier runtime process on the same
+     * work root started and it took over; they are claimed and no longer stopped as unclaimed.
+     */
     @Override
     public List<Instance> adopt(java.util.UUID deploymentId) {
-        return live.values().stream().map(SupervisedInstance::instance).filter(i -> i.deploymentId().equals(deploymentId)).toList();
+        List<Instance> instances = live.values().stream().map(SupervisedInstance::instance)
+                .filter(i -> i.deploymentId().equals(deploymentId)).toList();
+        instances.forEach(i -> unclaimed.remove(i.id()));
+        return instances;
     }
 
     @Override
@@ -290,8 +334,97 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
                 break;
             }
         }
+        outputPoller.shutdownNow();
         scheduler.shutdown();
         http.close();
+    }
+
+    /** Every instance counts as unclaimed until a control plane adopts it, for {@link #UNCLAIMED_GRACE} from now. */
+    @Override
+    public void expectAdoption() {
+        live.keySet().forEach(unclaimed::add);
+        scheduleClaimDeadline();
+    }
+
+    /** The instance ids taken over from an earlier runtime process that no control plane has adopted yet. */
+    java.util.Set<String> unclaimed() {
+        return java.util.Set.copyOf(unclaimed);
+    }
+
+    /**
+     * Takes over what an earlier driver on this work root left: each instance is supervised again (or started again when
+     * its process is gone); one whose launch cannot be read back is stopped, as nothing could supervise it.
+     */
+    private void resumeEarlierInstances() {
+        for (SupervisionDir files : SupervisionDir.existing(workRoot)) {
+            String id = files.instanceId();
+            Optional<SupervisionDir.Saved> saved = files.loadLaunch(sealer);
+            Optional<SupervisionDir.ProcessRecord> record = files.loadProcess();
+            if (saved.isEmpty() || record.isEmpty()) {
+                record.flatMap(SupervisionDir.ProcessRecord::find).ifPresent(ProcessTree::kill);
+                log.atWarn().addKeyValue("instance", id).log("Stopped an instance an earlier runtime process started: its saved"
+                        + " launch {}", saved.isEmpty() ? "does not open (another secret key?) or is missing" : "has no process");
+                files.delete();
+                deleteRecursively(workRoot.resolve("instances").resolve(id));
+                continue;
+            }
+            Instance instance = saved.get().instance();
+            SupervisedInstance.Launch launch = saved.get().launch();
+            ports.reserve(instance.endpoint().port());
+            if (launch.limits() != null) {
+                placements.put(id, launch.limits().placement());
+            }
+            InstanceLog output = new InstanceLog(instance.deploymentId(), id, sink, clock, LOG_LINES_KEPT);
+            SupervisedInstance supervised = new SupervisedInstance(instance, launch, saved.get().health(), output, files, clock,
+                    scheduler, probe);
+            live.put(id, supervised);
+            unclaimed.add(id);
+            supervised.resume(record.get());
+        }
+        if (!unclaimed.isEmpty()) {
+            log.atInfo().addKeyValue("instances", unclaimed.size()).log("Took over the instances an earlier runtime process"
+                    + " started; those no control plane claims within {} are stopped", HealthProbe.describe(unclaimedGrace));
+            scheduleClaimDeadline();
+        }
+    }
+
+    private void scheduleClaimDeadline() {
+        claimDeadline = System.nanoTime() + unclaimedGrace.toNanos();
+        outputPoller.schedule(this::stopUnclaimed, unclaimedGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void stopUnclaimed() {
+        if (System.nanoTime() - claimDeadline < 0) {
+            return; // the deadline moved: its own run comes later
+        }
+        for (String id : List.copyOf(unclaimed)) {
+            SupervisedInstance supervised = live.get(id);
+            if (supervised != null && unclaimed.remove(id)) {
+                supervised.output().system("no control plane claimed this instance within " + HealthProbe.describe(unclaimedGrace)
+                        + ": stopping it (a launch interrupted by a restart left it)");
+                Thread.ofVirtual().name("helix-unclaimed-" + id).start(() -> cleanup(supervised.instance(), CLOSE_GRACE));
+            }
+        }
+    }
+
+    private void pollOutput() {
+        for (SupervisedInstance supervised : live.values()) {
+            try {
+                supervised.pollOutput();
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("instance", supervised.instance().id()).setCause(e).log("Could not read an instance's output");
+            }
+        }
+    }
+
+    private List<String> ownSession(List<String> line) {
+        if (setsid.isEmpty()) {
+            return line;
+        }
+        List<String> detached = new ArrayList<>(line.size() + 1);
+        detached.add(setsid.get().toString());
+        detached.addAll(line);
+        return List.copyOf(detached);
     }
 
     private Map<String, String> environment(InstanceSpec spec, Instance instance, Path instanceDir) {
@@ -344,7 +477,8 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         String prefix = (safe(app) + "-" + safe(service) + "-");
         while (true) {
             String id = prefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-            if (known(id) == null && !Files.exists(workRoot.resolve("instances").resolve(id))) {
+            if (known(id) == null && !Files.exists(workRoot.resolve("instances").resolve(id))
+                    && !SupervisionDir.exists(workRoot, id)) {
                 return id;
             }
         }
@@ -385,7 +519,7 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

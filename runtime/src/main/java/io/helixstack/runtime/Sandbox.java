@@ -65,12 +65,27 @@ final class Sandbox {
         return unavailableReason;
     }
 
-    /** The command line that runs {@code command} (an argument list) sandboxed, or {@code command} itself when inactive. */
+    /**
+     * The command line that runs {@code command} (an argument list) sandboxed, or {@code command} itself when inactive; the
+     * sandbox dies with the platform (a task: a release command).
+     */
     List<String> wrap(List<String> command, Path artifactDir, Path instanceDir) {
+        return wrap(command, artifactDir, instanceDir, true);
+    }
+
+    /**
+     * As {@link #wrap(List, Path, Path)}, for an instance: it outlives the runtime process that started it, which a runtime
+     * started again takes over.
+     */
+    List<String> wrapDetached(List<String> command, Path artifactDir, Path instanceDir) {
+        return wrap(command, artifactDir, instanceDir, false);
+    }
+
+    private List<String> wrap(List<String> command, Path artifactDir, Path instanceDir, boolean dieWithParent) {
         if (!active()) {
             return List.copyOf(command);
         }
-        List<String> line = new ArrayList<>(baseArguments());
+        List<String> line = new ArrayList<>(baseArguments(dieWithParent));
         // The artifact and the instance directory come after the tmpfs mounts, which would otherwise hide them.
         line.addAll(List.of("--ro-bind", artifactDir.toString(), artifactDir.toString()));
         line.addAll(List.of("--bind", instanceDir.toString(), instanceDir.toString()));
@@ -79,11 +94,14 @@ final class Sandbox {
         return List.copyOf(line);
     }
 
-    private List<String> baseArguments() {
+    private List<String> baseArguments(boolean dieWithParent) {
         List<String> line = new ArrayList<>(List.of(bwrap.toString(),
-                // Dies with the platform; own PID namespace, so the app's children die with it; own session, so it
-                // cannot push input into the terminal of `helix up`.
-                "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-uts"));
+                // Own PID namespace, so the app's children die with it; own session, so it cannot push input into the
+                // terminal of `helix up`.
+                "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-uts"));
+        if (dieWithParent) {
+            line.add(1, "--die-with-parent");
+        }
         for (Path dir : SYSTEM_DIRS) {
             if (Files.isSymbolicLink(dir)) {
                 line.addAll(List.of("--symlink", readLink(dir), dir.toString()));
@@ -104,7 +122,7 @@ final class Sandbox {
 
     /** Runs {@code true} in the sandbox; the failure reason when it does not work. */
     private Optional<String> tryRun() {
-        List<String> line = new ArrayList<>(baseArguments());
+        List<String> line = new ArrayList<>(baseArguments(true));
         line.addAll(List.of("--", "/bin/sh", "-c", "exit 0"));
         try {
             Process process = new ProcessBuilder(line)

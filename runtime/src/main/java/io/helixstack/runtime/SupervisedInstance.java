@@ -22,14 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance and its supervisor: starts the process, pumps its output into the {@link InstanceLog}, and when it exits
- * without being asked to, marks it CRASHED and starts it again on the same port after a {@link Backoff}. Each start is a
- * numbered run; an exit or a readiness result of an earlier run never changes the state of a later one.
+ * One instance and its supervisor: starts the process, its output going to files in its {@link SupervisionDir} that an
+ * {@link OutputTail} reads into the {@link InstanceLog}, and when it exits without being asked to, marks it CRASHED and
+ * starts it again on the same port after a {@link Backoff}. Each start is a numbered run; an exit or a readiness result of
+ * an earlier run never changes the state of a later one.
+ *
+ * <p>The process does not depend on the runtime process that started it: no pipe to it, its own session. When that
+ * runtime is killed, the app keeps serving, and the next runtime process {@link #resume resumes} its supervision.
  */
 final class SupervisedInstance {
-    /** How long an exit waits for the last output lines before it is logged (a leaked grandchild may hold the pipe). */
-    private static final Duration DRAIN_OUTPUT = Duration.ofSeconds(2);
     private static final Duration AFTER_KILL = Duration.ofSeconds(5);
+    /** How often the exit of a process started by an earlier runtime (not a child: no exit notice) is looked for. */
+    private static final Duration ADOPTED_EXIT_POLL = Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(SupervisedInstance.class);
 
     /** What to run, fixed for the instance's life: every restart runs the same command line on the same port. */
@@ -52,6 +56,8 @@ final class SupervisedInstance {
     private final Launch launch;
     private final HealthCheck health;
     private final InstanceLog output;
+    private final SupervisionDir files;
+    private final OutputTail tail;
     private final Clock clock;
     private final Scheduler scheduler;
     private final HealthProbe probe;
@@ -59,7 +65,7 @@ final class SupervisedInstance {
 
     // All below guarded by this.
     private InstanceStatus status = InstanceStatus.STARTING;
-    private Process process;
+    private ProcessHandle process;
     private int run;
     private Instant startedAt;
     private CompletableFuture<Void> runEnded = CompletableFuture.completedFuture(null);
@@ -72,12 +78,14 @@ final class SupervisedInstance {
     private int restarts;
     private long oomKillsSeen;
 
-    SupervisedInstance(Instance instance, Launch launch, HealthCheck health, InstanceLog output,
+    SupervisedInstance(Instance instance, Launch launch, HealthCheck health, InstanceLog output, SupervisionDir files,
                        Clock clock, Scheduler scheduler, HealthProbe probe) {
         this.instance = instance;
         this.launch = launch;
         this.health = health;
         this.output = output;
+        this.files = files;
+        this.tail = new OutputTail(files, output);
         this.clock = clock;
         this.scheduler = scheduler;
         this.probe = probe;
@@ -91,13 +99,22 @@ final class SupervisedInstance {
         return output;
     }
 
+    SupervisionDir files() {
+        return files;
+    }
+
+    /** Reads the app's new output lines into the log. */
+    void pollOutput() {
+        tail.poll();
+    }
+
     synchronized InstanceStatus status() {
         return status;
     }
 
     /** Usage of the current run's processes and the restarts so far; empty once stopped. */
     Optional<InstanceStats> stats() {
-        Process current;
+        ProcessHandle current;
         int restartsSoFar;
         synchronized (this) {
             if (stopping || status == InstanceStatus.STOPPED) {
@@ -107,12 +124,45 @@ final class SupervisedInstance {
             restartsSoFar = restarts;
         }
         // Read outside the lock: /proc reads are quick but the supervisor must never wait on them.
-        ProcUsage.Usage usage = current == null || !current.isAlive() ? new ProcUsage.Usage(0, 0) : ProcUsage.of(current.toHandle());
+        ProcUsage.Usage usage = current == null || !current.isAlive() ? new ProcUsage.Usage(0, 0) : ProcUsage.of(current);
         return Optional.of(new InstanceStats(usage.cpuSeconds(), usage.memoryBytes(), restartsSoFar));
     }
 
     synchronized void start() {
         launch();
+    }
+
+    /**
+     * Takes over an instance that an earlier runtime process started: watches its process again — or, when it exited
+     * while no runtime was watching, starts it again now — and marks it RUNNING once its health check answers.
+     */
+    synchronized void resume(SupervisionDir.ProcessRecord record) {
+        restarts = record.restarts();
+        everReady = true;
+        Optional<ProcessHandle> running = record.find();
+        if (running.isEmpty()) {
+            restarts++;
+            output.system("not running when the runtime started again (pid " + record.pid() + " is gone): starting it again"
+                    + " (restart #" + restarts + ")");
+            launch();
+        } else {
+            run++;
+            int thisRun = run;
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            runEnded = ended;
+            startedAt = clock.instant();
+            status = InstanceStatus.STARTING;
+            ProcessHandle adopted = running.get();
+            process = adopted;
+            output.system("the runtime started again: supervising pid " + adopted.pid() + " on " + instance.endpoint() + " again");
+            Thread.ofVirtual().name("helix-watch-" + instance.id()).start(() -> {
+                awaitExit(adopted);
+                tail.poll();
+                ended(thisRun, "process exited (its exit code is unknown: an earlier runtime process started it)");
+                ended.complete(null);
+            });
+        }
+        watchReadiness();
     }
 
     /** Polls the health check for the current run; a crash, start failure or stop ends the wait early. */
@@ -133,7 +183,7 @@ final class SupervisedInstance {
      * the instance is stopped.
      */
     void stop(Duration grace) {
-        Process current;
+        ProcessHandle current;
         CompletableFuture<Void> ended;
         synchronized (this) {
             if (stopping) {
@@ -182,9 +232,13 @@ final class SupervisedInstance {
         status = InstanceStatus.STARTING;
         Process started;
         try {
+            // Output to files the app appends to: a pipe would tie the app to this runtime process (a write into a pipe
+            // nobody reads any more kills it with SIGPIPE).
             ProcessBuilder builder = new ProcessBuilder(launch.commandLine())
                     .directory(launch.workDir().toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(files.stdout().toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(files.stderr().toFile()));
             // Nothing of the platform's own environment reaches the app: the map is replaced, not extended.
             builder.environment().clear();
             builder.environment().putAll(launch.env());
@@ -196,20 +250,15 @@ final class SupervisedInstance {
             ended.complete(null);
             return;
         }
-        process = started;
+        process = started.toHandle();
+        files.saveProcess(SupervisionDir.ProcessRecord.of(process, restarts));
         output.system("started " + (thisRun == 1 ? "" : "again ") + "on " + instance.endpoint() + " (pid " + started.pid() + ")");
         log.atInfo().addKeyValue("instance", instance.id()).addKeyValue("run", thisRun).addKeyValue("pid", started.pid())
                 .log("Started");
-        // Platform threads: a read on a process pipe blocks in native code and would pin a virtual thread's carrier;
-        // two per instance are enough to starve the virtual-thread scheduler of a 2-core machine.
-        Thread stdout = Thread.ofPlatform().daemon().name("helix-stdout-" + instance.id())
-                .start(() -> output.pump(started.getInputStream(), InstanceLog.STDOUT));
-        Thread stderr = Thread.ofPlatform().daemon().name("helix-stderr-" + instance.id())
-                .start(() -> output.pump(started.getErrorStream(), InstanceLog.STDERR));
         Thread.ofVirtual().name("helix-watch-" + instance.id()).start(() -> {
             int code = waitFor(started);
-            join(stdout);
-            join(stderr);
+            // The last words first ("got SIGTERM, draining"), then the exit.
+            tail.poll();
             ended(thisRun, describeExit(code));
             ended.complete(null);
         });
@@ -248,14 +297,22 @@ final class SupervisedInstance {
         restarts++;
         output.system("restarting (restart #" + restarts + ")");
         launch();
-        if (everReady && process != null) {
-            // Nobody awaits a restarted instance: watch its health here so it shows RUNNING again once it answers.
-            Thread.ofVirtual().name("helix-ready-" + instance.id()).start(() -> {
-                if (awaitReady() instanceof Readiness.NotReady notReady) {
-                    output.system("not ready after restart: " + notReady.reason());
-                }
-            });
+        if (everReady) {
+            watchReadiness();
         }
+    }
+
+    // Called with the lock held. Nobody awaits a restarted or resumed instance: its health is watched here, so it shows
+    // RUNNING again once it answers.
+    private void watchReadiness() {
+        if (process == null) {
+            return;
+        }
+        Thread.ofVirtual().name("helix-ready-" + instance.id()).start(() -> {
+            if (awaitReady() instanceof Readiness.NotReady notReady) {
+                output.system("not ready after restart: " + notReady.reason());
+            }
+        });
     }
 
     private synchronized void markReady(int readyRun) {
@@ -291,11 +348,15 @@ final class SupervisedInstance {
         }
     }
 
-    private static void join(Thread thread) {
-        try {
-            thread.join(DRAIN_OUTPUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Until a process that is not this JVM's child has exited (or is a zombie its new parent does not reap). */
+    private static void awaitExit(ProcessHandle process) {
+        while (process.isAlive() && !SupervisionDir.ProcessRecord.zombie(process.pid())) {
+            try {
+                Thread.sleep(ADOPTED_EXIT_POLL);
+            } catch (InterruptedException e) {
+                // Watching the process is the only thing this thread does.
+                Thread.interrupted();
+            }
         }
     }
 

@@ -25,7 +25,7 @@ class ProcessRuntimeDriverContractTest extends RuntimeDriverContract {
     @Override
     protected RuntimeDriver createDriver(ObservabilitySink sink) {
         artifact = TestApps.artifact(tmp);
-        return new ProcessRuntimeDriver(tmp.resolve("helix-home"), tmp.resolve("helix-home/run"), sink, sandbox());
+        return new ProcessRuntimeDriver(tmp.resolve("helix-home"), tmp.resolve("helix-home/run"), sink, TestApps.sealer(), sandbox());
     }
 
     @Override

@@ -192,7 +192,7 @@ class ProcessRuntimeDriverTest {
     }
 
     private Path startDriver(boolean sandbox) {
-        driver = new ProcessRuntimeDriver(tmp.resolve("home"), tmp.resolve("home/run"), sink, sandbox);
+        driver = new ProcessRuntimeDriver(tmp.resolve("home"), tmp.resolve("home/run"), sink, TestApps.sealer(), sandbox);
         return TestApps.artifact(tmp);
     }
 

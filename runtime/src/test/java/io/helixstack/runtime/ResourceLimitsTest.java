@@ -120,8 +120,9 @@ class ResourceLimitsTest {
     }
 
     private Path startDriver(Cgroups cgroups) {
-        driver = new ProcessRuntimeDriver(tmp.resolve("home"), tmp.resolve("home/run"), sink, true, Clock.systemUTC(),
-                Scheduler.of(Executors.newSingleThreadScheduledExecutor()), cgroups);
+        driver = new ProcessRuntimeDriver(tmp.resolve("home"), tmp.resolve("home/run"), sink, TestApps.sealer(), true,
+                Clock.systemUTC(), Scheduler.of(Executors.newSingleThreadScheduledExecutor()), cgroups,
+                ProcessRuntimeDriver.UNCLAIMED_GRACE);
         return TestApps.artifact(tmp);
     }
 

@@ -51,6 +51,18 @@ class SandboxCommandTest {
     }
 
     @Test
+    void anInstanceOutlivesThePlatformATaskDoesNot() {
+        Sandbox sandbox = Sandbox.unprobed(Path.of("/usr/bin/bwrap"), Path.of("/var/lib/helix"));
+
+        List<String> instance = sandbox.wrapDetached(COMMAND, artifact, instanceDir);
+        List<String> task = sandbox.wrap(COMMAND, artifact, instanceDir);
+
+        assertThat(instance).doesNotContain("--die-with-parent").contains("--new-session", "--unshare-pid");
+        assertThat(task).contains("--die-with-parent");
+        assertThat(instance).containsExactlyElementsOf(task.stream().filter(a -> !a.equals("--die-with-parent")).toList());
+    }
+
+    @Test
     void aPlatformHomeInsideASystemDirectoryIsCoveredBeforeTheAppsDirectoriesAreBound() {
         Path home = Path.of("/usr/local/helix");
         Path artifactInHome = home.resolve("artifacts/sha256-ab");

@@ -31,7 +31,7 @@ class SandboxTest {
         Files.createDirectories(home);
         Files.writeString(home.resolve("secret.key"), "the platform's secret");
         artifact = TestApps.artifact(tmp);
-        driver = new ProcessRuntimeDriver(home, home.resolve("run"), sink, true);
+        driver = new ProcessRuntimeDriver(home, home.resolve("run"), sink, TestApps.sealer(), true);
         assumeTrue(driver.sandboxed(), "bubblewrap is not usable on this machine (apt-get install bubblewrap): "
                 + "sandbox tests skipped, instances would run unsandboxed");
     }

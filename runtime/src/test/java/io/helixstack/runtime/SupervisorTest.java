@@ -36,7 +36,7 @@ class SupervisorTest {
     void startDriver() {
         artifact = TestApps.artifact(tmp);
         workRoot = tmp.resolve("home/run");
-        driver = new ProcessRuntimeDriver(tmp.resolve("home"), workRoot, sink, true, clock, scheduler);
+        driver = new ProcessRuntimeDriver(tmp.resolve("home"), workRoot, sink, TestApps.sealer(), true, clock, scheduler);
     }
 
     @AfterEach

@@ -23,7 +23,7 @@ final class TestApps {
 
     /**
      * GET / answers $STATUS (200) with $BODY; /env the environment as JSON; /read, /write, /exists?path= try the file
-     * system and answer what happened; /crash exits with code 1; /burn?ms= spins the CPU that long and keeps 64 MiB more. CRASH_AT_START=n exits with n before listening.
+     * system and answer what happened; /say?text= logs the text on stdout; /crash exits with code 1; /burn?ms= spins the CPU that long and keeps 64 MiB more. CRASH_AT_START=n exits with n before listening.
      * On SIGTERM it logs "got SIGTERM" and drains, unless IGNORE_SIGTERM is set.
      */
     static final String SERVER_JS = """
@@ -44,6 +44,7 @@ final class TestApps {
                 case '/read': return attempt(() => fs.readFileSync(path, 'utf8'));
                 case '/write': return attempt(() => { fs.writeFileSync(path, 'written'); return 'OK'; });
                 case '/exists': return send(200, String(fs.existsSync(path)));
+                case '/say': console.log(url.searchParams.get('text')); return send(200, 'said');
                 case '/crash': console.error('crashing on request'); return process.exit(1);
                 case '/burn': {
                   const until = Date.now() + Number(url.searchParams.get('ms') || 300);
@@ -85,6 +86,33 @@ final class TestApps {
             """;
 
     private TestApps() {
+    }
+
+    /** Seals saved launches with the platform's secret box and a key of this test run. */
+    static Sealer sealer() {
+        return SEALER;
+    }
+
+    private static final Sealer SEALER = sealerWith(new io.helixstack.store.SecretBox(randomKey()));
+
+    static Sealer sealerWith(io.helixstack.store.SecretBox box) {
+        return new Sealer() {
+            @Override
+            public byte[] seal(String plaintext) {
+                return box.seal(plaintext);
+            }
+
+            @Override
+            public String open(byte[] sealed) {
+                return box.open(sealed);
+            }
+        };
+    }
+
+    static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** An artifact directory holding server.js and the scripts. */

@@ -25,12 +25,16 @@ import io.helixstack.control.GitSshServer;
 import io.helixstack.control.MetricsSampler;
 import io.helixstack.control.StoreLogSink;
 import io.helixstack.delivery.BuiltinProxy;
+import io.helixstack.delivery.DeliveryAgent;
 import io.helixstack.delivery.DeliveryConfig;
+import io.helixstack.delivery.RemoteDeliveryProvider;
+import io.helixstack.plugin.api.DeliveryProvider;
 import io.helixstack.observability.OtlpSink;
 import io.helixstack.source.BitbucketStatuses;
 import io.helixstack.source.GitHubStatuses;
 import io.helixstack.source.GitLabStatuses;
 import io.helixstack.runtime.ProcessRuntimeDriver;
+import io.helixstack.runtime.Sealer;
 import io.helixstack.store.Database;
 import io.helixstack.store.SecretBox;
 import io.helixstack.store.Store;
@@ -58,6 +62,8 @@ public final class HelixServer implements AutoCloseable {
 
     /** How often a control plane asks its runtime process whether it is still the same one. */
     private static final java.time.Duration RUNTIME_WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
+    /** How often a control plane makes sure its delivery process serves the last table (it may have started again). */
+    private static final java.time.Duration DELIVERY_WATCH_INTERVAL = java.time.Duration.ofMillis(500);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final Topology topology;
@@ -65,6 +71,8 @@ public final class HelixServer implements AutoCloseable {
     private BuiltinProxy proxy;
     private GitSshServer ssh;
     private RuntimeAgent agent;
+    private DeliveryAgent deliveryAgent;
+    private int appsPort = -1;
 
     /** Every plane in this process: the embedded default. */
     public HelixServer(HelixConfig config, Clock clock) {
@@ -128,12 +136,27 @@ public final class HelixServer implements AutoCloseable {
                     : new ManagedPostgres(config.managedPostgres(), config.home().resolve("managed-postgres/data"));
             if (managed != null) {
                 toClose.push(managed);
+                managed.resumeIfStartedBefore();
             }
             List<RuntimeTargets.Target> regions = new java.util.ArrayList<>();
             if (topology.has(Topology.Plane.RUNTIME)) {
                 // Instance directories per region: runtime processes of several regions may share one HELIX_HOME.
+                // Instances outlive a killed runtime process; their saved launches (env, secrets) are sealed with a key of
+                // their own, derived from the platform's.
+                SecretBox launches = new SecretBox(secrets.derive("runtime-launches"));
                 ProcessRuntimeDriver local = new ProcessRuntimeDriver(config.home(), Topology.DEFAULT_REGION.equals(topology.region())
-                        ? config.home().resolve("run") : config.home().resolve("run-" + topology.region()), logs, config.sandbox());
+                        ? config.home().resolve("run") : config.home().resolve("run-" + topology.region()), logs,
+                        new Sealer() {
+                            @Override
+                            public byte[] seal(String plaintext) {
+                                return launches.seal(plaintext);
+                            }
+
+                            @Override
+                            public String open(byte[] sealed) {
+                                return launches.open(sealed);
+                            }
+                        }, config.sandbox());
                 toClose.push(local::close);
                 regions.add(new RuntimeTargets.Target(local, java.util.Optional.empty(), topology.region()));
                 if (!topology.has(Topology.Plane.CONTROL)) {
@@ -149,8 +172,30 @@ public final class HelixServer implements AutoCloseable {
                     regions.add(new RuntimeTargets.Target(remote, java.util.Optional.empty(), region));
                 });
             }
+            // One registry per process: the proxy records into it; the control plane reads and exposes it.
+            Metrics serverMetrics = new Metrics();
+            toClose.push(serverMetrics);
+            String deliveryToken = java.util.HexFormat.of().formatHex(secrets.derive("delivery-agent"));
+            if (topology.has(Topology.Plane.DELIVERY)) {
+                DeliveryConfig delivery = new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
+                        DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT);
+                proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, serverMetrics.registry) : BuiltinProxy.withoutMetrics(delivery);
+                proxy.start();
+                toClose.push(proxy);
+                if (!topology.has(Topology.Plane.CONTROL)) {
+                    // The delivery plane on its own: the control plane publishes its routes through the agent, and the
+                    // proxy keeps serving the last ones while the control plane is down. Its request metrics are stored
+                    // from here, as the control plane would.
+                    deliveryAgent = new DeliveryAgent(new InetSocketAddress(config.bind(), topology.deliveryPort()), proxy,
+                            proxy::port, deliveryToken).start();
+                    toClose.push(deliveryAgent);
+                    toClose.push(MetricsSampler.ofRoutes(serverMetrics.registry, proxy::routes, logs, clock,
+                            config.metricsInterval()).start());
+                }
+            }
             if (topology.has(Topology.Plane.CONTROL)) {
-                startControl(config, topology, clock, store, bus, logs, builds, managed, regions);
+                startControl(config, topology, clock, store, bus, logs, builds, managed, regions, serverMetrics.registry,
+                        deliveryToken);
             }
             log.atInfo().addKeyValue("planes", topology.describe()).addKeyValue("bus", topology.natsUrl() == null ? "postgresql"
                     : topology.natsUrl()).addKeyValue("home", config.home()).log("HelixStack planes up");
@@ -161,24 +206,24 @@ public final class HelixServer implements AutoCloseable {
     }
 
     private void startControl(HelixConfig config, Topology topology, Clock clock, Store store, EventBus bus, StoreLogSink logs,
-                              LocalBuildService builds, ManagedPostgres managed, List<RuntimeTargets.Target> regions) {
-        // One registry for the whole server: the proxy records into it, the control plane reads and exposes it.
-        Metrics serverMetrics = new Metrics();
-        toClose.push(serverMetrics);
-        PrometheusMeterRegistry metrics = serverMetrics.registry;
-        DeliveryConfig delivery = new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
-                DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT);
-        proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, metrics) : BuiltinProxy.withoutMetrics(delivery);
-        proxy.start();
-        toClose.push(proxy);
-
-        ControlConfig control = new ControlConfig(config.baseDomain(), proxy.port(), config.uploadLimit(),
+                              LocalBuildService builds, ManagedPostgres managed, List<RuntimeTargets.Target> regions,
+                              PrometheusMeterRegistry metrics, String deliveryToken) {
+        DeliveryProvider delivery = proxy;
+        RemoteDeliveryProvider remoteDelivery = null;
+        if (proxy == null) {
+            // The delivery process: it serves users while this process starts, stops or restarts.
+            remoteDelivery = new RemoteDeliveryProvider(topology.delivery(), deliveryToken);
+            toClose.push(remoteDelivery);
+            delivery = remoteDelivery;
+        }
+        appsPort = proxy != null ? proxy.port() : remoteDelivery.proxyPort();
+        ControlConfig control = new ControlConfig(config.baseDomain(), appsPort, config.uploadLimit(),
                 ControlConfig.DEFAULT_DRAIN_TIMEOUT, ControlConfig.DEFAULT_STOP_GRACE, config.healthTimeout());
         ManagedDatabases databases = managed == null ? ManagedDatabases.NONE : new PostgresManagedDatabases(managed, store, logs);
         RuntimeTargets targets = new RuntimeTargets(regions);
         toClose.push(targets);
         boolean buildsHere = topology.has(Topology.Plane.BUILD);
-        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, proxy, logs, control, clock,
+        DeploymentOrchestrator orchestrator = new DeploymentOrchestrator(store, builds, targets, delivery, logs, control, clock,
                 databases, buildsHere ? DeploymentOrchestrator.Builds.HERE : DeploymentOrchestrator.Builds.ON_THE_BUS);
         toClose.push(orchestrator);
         // Commit statuses back to the forge a webhook came from.
@@ -202,6 +247,16 @@ public final class HelixServer implements AutoCloseable {
         Upgrader upgrader = new Upgrader(store, providers, orchestrator, logs, logs, databasesReachable);
         upgrader.restore();
         toClose.push(upgrader.subscribe(bus));
+        // What a runtime ran for the control plane before this one (a launch its death interrupted) is stopped unless
+        // recovery adopts it.
+        for (RuntimeTargets.Target region : regions) {
+            try {
+                region.driver().expectAdoption();
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("region", region.region()).log("Could not tell the runtime plane a control plane"
+                        + " started: {}", e.getMessage());
+            }
+        }
         // Recover before the API takes requests: recovery fails what was in flight, and must not catch new work.
         orchestrator.recover();
         for (RuntimeTargets.Target region : regions) {
@@ -209,6 +264,10 @@ public final class HelixServer implements AutoCloseable {
                 // A runtime process that starts again has lost its instances: what it ran starts there again.
                 remote.watch(RUNTIME_WATCH_INTERVAL, () -> orchestrator.instancesLost(remote));
             }
+        }
+        if (remoteDelivery != null) {
+            // A delivery process that starts again (with no routes) or missed a publish gets the table again.
+            remoteDelivery.watch(DELIVERY_WATCH_INTERVAL);
         }
         if (!buildsHere) {
             // What the build workers built is released here (after recovery, which resumed what was mid-release).
@@ -228,7 +287,7 @@ public final class HelixServer implements AutoCloseable {
             toClose.push(ssh);
         }
         log.atInfo().addKeyValue("api", scheme + "://" + config.bind() + ":" + api.port())
-                .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + proxy.port())
+                .addKeyValue("apps", "http://<app>." + config.baseDomain() + ":" + appsPort)
                 .addKeyValue("git", scheme + "://" + config.bind() + ":" + api.port() + "/git/<app>.git"
                         + (ssh == null ? "" : ", ssh://git@" + config.bind() + ":" + ssh.port() + "/<app>.git"))
                 .addKeyValue("home", config.home()).log("HelixStack is up");
@@ -239,9 +298,14 @@ public final class HelixServer implements AutoCloseable {
         return api == null ? -1 : api.port();
     }
 
-    /** The proxy's port; -1 in a process without the delivery plane. */
+    /** The proxy's port: this process's, or its delivery process's; -1 in a process with neither. */
     public int httpPort() {
-        return proxy == null ? -1 : proxy.port();
+        return proxy != null ? proxy.port() : appsPort;
+    }
+
+    /** The delivery agent's port; -1 unless this process runs the delivery plane without the control plane. */
+    public int deliveryPort() {
+        return deliveryAgent == null ? -1 : deliveryAgent.port();
     }
 
     /** The runtime agent's port; -1 unless this process runs the runtime plane without the control plane. */
@@ -278,7 +342,7 @@ public final class HelixServer implements AutoCloseable {
                 planes = arg.substring("--planes=".length());
             } else {
                 System.err.println("helix-server: unexpected argument \"" + arg + "\" (expected: up, or server [--planes"
-                        + " control,delivery|build|runtime])");
+                        + " <planes>], planes a comma-separated list of control, delivery, build, runtime)");
                 System.exit(2);
                 return;
             }
@@ -302,6 +366,9 @@ public final class HelixServer implements AutoCloseable {
         if (server.apiPort() > 0) {
             System.out.println("HelixStack is up. API: http://127.0.0.1:" + server.apiPort() + "  apps: http://<app>.localhost:"
                     + server.httpPort() + "  (Ctrl-C stops)");
+        } else if (server.deliveryPort() > 0) {
+            System.out.println("HelixStack delivery plane is up. Apps: http://<app>.localhost:" + server.httpPort() + "  agent: port "
+                    + server.deliveryPort() + "  (Ctrl-C stops)");
         } else if (server.runtimePort() > 0) {
             System.out.println("HelixStack runtime plane is up. Agent: port " + server.runtimePort() + "  (Ctrl-C stops)");
         } else {

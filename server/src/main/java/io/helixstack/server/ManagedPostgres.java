@@ -32,6 +32,23 @@ final class ManagedPostgres implements Supplier<PostgresCluster>, AutoCloseable 
         return cluster;
     }
 
+    /**
+     * Starts the embedded cluster now when an earlier run of the platform had started it: apps' instances that outlived
+     * that run (a killed platform's are taken over) keep using it, at its old port, and this run stops it when it stops.
+     */
+    void resumeIfStartedBefore() {
+        if (HelixConfig.MANAGED_POSTGRES_EMBEDDED.equals(setting)
+                && java.nio.file.Files.isRegularFile(dataDir.resolveSibling(PostgresCluster.PORT_FILE))) {
+            try {
+                get();
+            } catch (RuntimeException e) {
+                // The next app that needs a database tries again and says why it cannot.
+                org.slf4j.LoggerFactory.getLogger(ManagedPostgres.class).atWarn()
+                        .log("Could not start the managed PostgreSQL again: {}", e.getMessage());
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

@@ -10,10 +10,12 @@ import java.util.stream.Collectors;
 
 /**
  * Which planes this process runs and how it reaches the others. The default runs every plane in one process over the
- * PostgreSQL bus. Planes as processes ({@code helix server --planes control,delivery}, {@code --planes build},
- * {@code --planes runtime}) share one external database ({@code HELIX_DATABASE_URL}) and one {@code HELIX_HOME} (the
- * platform key, uploads and artifacts), exchange events over the bus (NATS JetStream with {@code HELIX_NATS_URL}, else
- * the database's outbox), and the control plane drives a runtime process through its agent ({@code HELIX_RUNTIME_URL}).
+ * PostgreSQL bus. Planes as processes ({@code helix server --planes control}, {@code --planes delivery},
+ * {@code --planes build}, {@code --planes runtime}, or groups of them such as {@code control,delivery}) share one external
+ * database ({@code HELIX_DATABASE_URL}) and one {@code HELIX_HOME} (the platform key, uploads and artifacts), exchange
+ * events over the bus (NATS JetStream with {@code HELIX_NATS_URL}, else the database's outbox), and the control plane
+ * drives a runtime process and a delivery process through their agents ({@code HELIX_RUNTIME_URL},
+ * {@code HELIX_DELIVERY_URL}).
  *
  * @param planes      what this process runs ({@code --planes} or {@code HELIX_PLANES}; default all)
  * @param natsUrl     NATS JetStream as the bus ({@code HELIX_NATS_URL}, e.g. {@code nats://127.0.0.1:4222}); null: the
@@ -26,13 +28,17 @@ import java.util.stream.Collectors;
  * @param runtimePort where a runtime process's agent listens ({@code HELIX_RUNTIME_PORT}, default 7420; 0 picks a free one)
  * @param region      the region of this process's runtime, or of the one runtime URL given ({@code HELIX_REGION}, default
  *                    local)
+ * @param delivery    the delivery process's agent, for a control plane without the delivery plane ({@code HELIX_DELIVERY_URL},
+ *                    e.g. {@code http://host:7430}); null otherwise
+ * @param deliveryPort where a delivery process's agent listens ({@code HELIX_DELIVERY_PORT}, default 7430; 0 picks a free one)
  * @param busLease    how long a bus subscriber that went silent (its process died) keeps the events it took before
  *                    another gets them ({@code HELIX_BUS_LEASE}, default 30s): the delay before a build worker's build
  *                    is taken over
  */
 public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map<String, URI> runtimes, int runtimePort,
-                       String region, java.time.Duration busLease) {
+                       String region, URI delivery, int deliveryPort, java.time.Duration busLease) {
     public static final int DEFAULT_RUNTIME_PORT = 7420;
+    public static final int DEFAULT_DELIVERY_PORT = 7430;
     public static final String DEFAULT_NATS_STREAM = "HELIX";
     public static final String DEFAULT_REGION = "local";
     public static final java.time.Duration DEFAULT_BUS_LEASE = java.time.Duration.ofSeconds(30);
@@ -58,7 +64,7 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
     /** Every plane in this process, the PostgreSQL bus. */
     public static Topology allInOne() {
         return new Topology(EnumSet.allOf(Plane.class), null, DEFAULT_NATS_STREAM, Map.of(), DEFAULT_RUNTIME_PORT, DEFAULT_REGION,
-                DEFAULT_BUS_LEASE);
+                null, DEFAULT_DELIVERY_PORT, DEFAULT_BUS_LEASE);
     }
 
     /**
@@ -85,16 +91,21 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         }
         Map<String, URI> runtimes = runtimes(env.get("HELIX_RUNTIME_URL"), region);
         int runtimePort = HelixConfig.port(env, "HELIX_RUNTIME_PORT", DEFAULT_RUNTIME_PORT);
+        String deliveryUrl = blankToNull(env.get("HELIX_DELIVERY_URL"));
+        URI delivery = deliveryUrl == null ? null : agentUrl(deliveryUrl.strip(), "HELIX_DELIVERY_URL", "delivery",
+                DEFAULT_DELIVERY_PORT, "");
+        int deliveryPort = HelixConfig.port(env, "HELIX_DELIVERY_PORT", DEFAULT_DELIVERY_PORT);
         java.time.Duration lease = lease(env.get("HELIX_BUS_LEASE"));
-        Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimes, runtimePort, region, lease);
+        Topology topology = new Topology(planes, nats == null ? null : nats.strip(), stream, runtimes, runtimePort, region,
+                delivery, deliveryPort, lease);
         topology.check(config);
         return topology;
     }
 
     private void check(HelixConfig config) {
-        if (has(Plane.CONTROL) != has(Plane.DELIVERY)) {
-            throw new HelixConfig.ConfigException("planes: " + describe() + " (expected: control and delivery together — the"
-                    + " proxy takes its routes from the control plane in the same process — e.g. --planes control,delivery)");
+        if (planes.isEmpty()) {
+            throw new HelixConfig.ConfigException("planes: none (expected: a comma-separated list of control, delivery, build,"
+                    + " runtime, or all)");
         }
         if (!everyPlane() && config.databaseUrl() == null) {
             throw new HelixConfig.ConfigException("planes: " + describe() + " runs part of HelixStack: the processes share one"
@@ -103,6 +114,10 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         if (has(Plane.CONTROL) && !has(Plane.RUNTIME) && runtimes.isEmpty()) {
             throw new HelixConfig.ConfigException("planes: " + describe() + " without the runtime plane needs its agent"
                     + " (expected: HELIX_RUNTIME_URL=http://host:" + DEFAULT_RUNTIME_PORT + ", where --planes runtime listens)");
+        }
+        if (has(Plane.CONTROL) && !has(Plane.DELIVERY) && delivery == null) {
+            throw new HelixConfig.ConfigException("planes: " + describe() + " without the delivery plane needs its agent"
+                    + " (expected: HELIX_DELIVERY_URL=http://host:" + DEFAULT_DELIVERY_PORT + ", where --planes delivery listens)");
         }
     }
 
@@ -123,6 +138,9 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         Set<Plane> planes = EnumSet.noneOf(Plane.class);
         for (String part : spec.split(",")) {
             String name = part.strip().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
             if (name.equals("all")) {
                 planes.addAll(EnumSet.allOf(Plane.class));
                 continue;
@@ -153,12 +171,13 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
                         + " distinct names of 1-32 lowercase letters, digits or '-', as in eu=http://a:" + DEFAULT_RUNTIME_PORT
                         + ",us=http://b:" + DEFAULT_RUNTIME_PORT + ")");
             }
-            runtimes.put(name, runtimeUrl(url, value));
+            runtimes.put(name, agentUrl(url, "HELIX_RUNTIME_URL", "runtime", DEFAULT_RUNTIME_PORT,
+                    ", or one per region: eu=http://a:7420,us=http://b:7420"));
         }
         return runtimes;
     }
 
-    private static URI runtimeUrl(String value, String whole) {
+    private static URI agentUrl(String value, String setting, String plane, int port, String alternative) {
         try {
             URI uri = new URI(value.replaceAll("/+$", ""));
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
@@ -168,8 +187,8 @@ public record Topology(Set<Plane> planes, String natsUrl, String natsStream, Map
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        throw new HelixConfig.ConfigException("HELIX_RUNTIME_URL: \"" + whole + "\" (expected: the runtime agent's base URL,"
-                + " e.g. http://127.0.0.1:" + DEFAULT_RUNTIME_PORT + ", or one per region: eu=http://a:7420,us=http://b:7420)");
+        throw new HelixConfig.ConfigException(setting + ": \"" + value + "\" (expected: the " + plane + " agent's base URL, e.g."
+                + " http://127.0.0.1:" + port + alternative + ")");
     }
 
     private static java.time.Duration lease(String value) {

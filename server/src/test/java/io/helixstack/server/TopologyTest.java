@@ -53,6 +53,22 @@ class TopologyTest {
     }
 
     @Test
+    void theControlPlaneFindsADeliveryProcessByItsAgentsUrl() {
+        Map<String, String> env = new java.util.HashMap<>(SHARED_DB);
+        env.put("HELIX_RUNTIME_URL", "http://127.0.0.1:7420");
+        env.put("HELIX_DELIVERY_URL", "http://10.0.0.9:7430/");
+        Topology control = from(env, "control");
+        assertThat(control.delivery()).isEqualTo(URI.create("http://10.0.0.9:7430"));
+        assertThat(control.has(Topology.Plane.DELIVERY)).isFalse();
+
+        Topology delivery = from(Map.of("HELIX_DATABASE_URL", SHARED_DB.get("HELIX_DATABASE_URL"), "HELIX_DELIVERY_PORT", "0"),
+                "delivery");
+        assertThat(delivery.describe()).isEqualTo("delivery");
+        assertThat(delivery.deliveryPort()).isZero();
+        assertThat(from(SHARED_DB, "runtime").deliveryPort()).isEqualTo(7430);
+    }
+
+    @Test
     void natsSettingsAreChecked() {
         Map<String, String> env = Map.of("HELIX_NATS_URL", "nats://127.0.0.1:4222", "HELIX_NATS_STREAM", "HELIX_E2E");
         Topology t = from(env, null);
@@ -70,8 +86,17 @@ class TopologyTest {
                 .isInstanceOf(HelixConfig.ConfigException.class)
                 .hasMessage("--planes: \"gpu\" in \"build,gpu\" (expected: a comma-separated list of control, delivery, build,"
                         + " runtime, or all)");
-        assertThatThrownBy(() -> from(SHARED_DB, "control"))
-                .hasMessageStartingWith("planes: control (expected: control and delivery together");
+        Map<String, String> withRuntime = new java.util.HashMap<>(SHARED_DB);
+        withRuntime.put("HELIX_RUNTIME_URL", "http://127.0.0.1:7420");
+        assertThatThrownBy(() -> from(withRuntime, "control"))
+                .hasMessage("planes: control without the delivery plane needs its agent (expected:"
+                        + " HELIX_DELIVERY_URL=http://host:7430, where --planes delivery listens)");
+        withRuntime.put("HELIX_DELIVERY_URL", "127.0.0.1:7430");
+        assertThatThrownBy(() -> from(withRuntime, "control"))
+                .hasMessage("HELIX_DELIVERY_URL: \"127.0.0.1:7430\" (expected: the delivery agent's base URL, e.g."
+                        + " http://127.0.0.1:7430)");
+        assertThatThrownBy(() -> from(SHARED_DB, " , "))
+                .hasMessageStartingWith("planes: none (expected:");
         assertThatThrownBy(() -> from(Map.of(), "build"))
                 .hasMessage("planes: build runs part of HelixStack: the processes share one database (expected:"
                         + " HELIX_DATABASE_URL=postgresql://… for every process)");

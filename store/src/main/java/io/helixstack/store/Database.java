@@ -52,10 +52,24 @@ public final class Database implements AutoCloseable {
      * {@code postgres} role protected by {@code password} for every connection.
      */
     static EmbeddedPostgres startEmbedded(Path dataDir, String password) throws IOException, java.sql.SQLException {
+        return startEmbedded(dataDir, password, 0);
+    }
+
+    /**
+     * As {@link #startEmbedded(Path, String)} on {@code port} when it is free once a leftover server is stopped (0, or taken:
+     * any free port).
+     */
+    static EmbeddedPostgres startEmbedded(Path dataDir, String password, int port) throws IOException, java.sql.SQLException {
         {
             Files.createDirectories(dataDir);
             stopLeftoverServer(dataDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (port > 0 && free(port)) {
+                builder.setPort(port);
+            } else if (port > 0) {
+                log.atWarn().addKeyValue("port", port).log("The embedded PostgreSQL's port is taken: it starts on another");
+            }
+            EmbeddedPostgres pg = builder
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -94,13 +108,38 @@ public final class Database implements AutoCloseable {
                 .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
                 .ifPresent(p -> {
                     log.atWarn().addKeyValue("pid", p.pid()).log("Stopping an embedded PostgreSQL left running by an earlier crash");
-                    p.destroy(); // SIGTERM: its clients died with the old JVM, so the smart shutdown completes at once
+                    // SIGINT, PostgreSQL's fast shutdown: clients that outlived the old JVM (apps' instances) are
+                    // disconnected instead of waited for. SIGTERM (smart) only when kill cannot be run.
+                    if (!signal("INT", p.pid())) {
+                        p.destroy();
+                    }
                     try {
                         p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (Exception e) {
                         p.destroyForcibly();
                     }
                 });
+    }
+
+    private static boolean signal(String name, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && kill.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * administrator may connect to it.
  */
 public final class PostgresCluster implements AutoCloseable {
+    /** Beside the embedded server's data directory: the port it listens on, kept across restarts. */
+    public static final String PORT_FILE = "port";
     /** Database and role names this class accepts: safe to put in SQL unquoted. */
     public static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final long TOOL_TIMEOUT_MINUTES = 10;
@@ -54,14 +56,28 @@ public final class PostgresCluster implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Starts (initialising on first use) a server of its own on {@code dataDir}, password-protected like the platform's. */
+    /**
+     * Starts (initialising on first use) a server of its own on {@code dataDir}, password-protected like the platform's, on
+     * the port it had before (kept beside the data directory): apps' instances that outlived a platform restart keep
+     * reaching their databases at the address in their environment.
+     */
     public static PostgresCluster embedded(Path dataDir) {
         try {
             String password = EmbeddedPassword.readOrCreate(dataDir.resolveSibling(EmbeddedPassword.FILE));
-            EmbeddedPostgres pg = Database.startEmbedded(dataDir, password);
+            Path portFile = dataDir.resolveSibling(PORT_FILE);
+            EmbeddedPostgres pg = Database.startEmbedded(dataDir, password, previousPort(portFile));
+            Files.writeString(portFile, Integer.toString(pg.getPort()));
             return new PostgresCluster("127.0.0.1", pg.getPort(), "postgres", password, "postgres", pg);
         } catch (IOException | SQLException e) {
             throw new IllegalStateException("cannot start the managed PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int previousPort(Path portFile) {
+        try {
+            return Files.isRegularFile(portFile) ? Integer.parseInt(Files.readString(portFile).strip()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -109,9 +109,11 @@ class PostgresClusterIT {
             st.execute("insert into kept values ('still here')");
         }
 
+        int port = cluster.port();
         cluster.close();
         cluster = PostgresCluster.embedded(home.resolve("managed/data"));
 
+        assertThat(cluster.port()).as("the same address: apps that outlived the restart still reach it").isEqualTo(port);
         try (Connection c = connect("kept_db", "kept_db", "kept-pass"); Statement st = c.createStatement()) {
             assertThat(rows(st, "select v from kept")).containsExactly("still here");
         }

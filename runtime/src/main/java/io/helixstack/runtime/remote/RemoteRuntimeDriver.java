@@ -1,7 +1,7 @@
 package io.helixstack.runtime.remote;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
+import io.helixstack.agent.AgentClient;
 import io.helixstack.plugin.api.Artifact;
 import io.helixstack.plugin.api.Instance;
 import io.helixstack.plugin.api.InstanceSpec;
@@ -12,11 +12,7 @@ import io.helixstack.plugin.api.Readiness;
 import io.helixstack.plugin.api.RuntimeDriver;
 import io.helixstack.plugin.api.TaskResult;
 import io.helixstack.plugin.api.TaskSpec;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,16 +25,11 @@ import java.util.UUID;
  * not stop the runtime plane's instances — they are adopted again when it comes back).
  */
 public final class RemoteRuntimeDriver implements RuntimeDriver {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RemoteRuntimeDriver.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final URI base;
-    private final String token;
-    private final HttpClient http;
+    private final AgentClient agent;
     private final String name;
-    private volatile UUID bootId;
-    private volatile java.util.concurrent.ScheduledExecutorService watcher;
-    private volatile boolean unreachable;
+    private final UUID bootId;
 
     /**
      * Connects to the agent at {@code base} (e.g. {@code http://127.0.0.1:7420}) and asks its name.
@@ -46,50 +37,25 @@ public final class RemoteRuntimeDriver implements RuntimeDriver {
      * @throws IllegalStateException when the agent does not answer or refuses the token
      */
     public RemoteRuntimeDriver(URI base, String token) {
-        this.base = Objects.requireNonNull(base, "base");
-        this.token = Objects.requireNonNull(token, "token");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).proxy(HttpClient.Builder.NO_PROXY)
-                .version(HttpClient.Version.HTTP_1_1).build();
-        RuntimeWire.Hello hello = hello();
+        this.agent = new AgentClient(Objects.requireNonNull(base, "base"), RuntimeWire.PREFIX, "runtime",
+                Objects.requireNonNull(token, "token"), RuntimeWire.JSON);
+        RuntimeWire.Hello hello;
+        try {
+            hello = hello();
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
         this.name = hello.name();
         this.bootId = hello.bootId();
     }
 
     /**
      * Asks the agent every {@code every} whether it is the same process as before; when it is not (the runtime process was
-     * stopped and started again, and its instances went with the old one), runs {@code onRestart} once for that start.
+     * stopped and started again), runs {@code onRestart} once for that start.
      */
-    public synchronized void watch(Duration every, Runnable onRestart) {
-        if (watcher != null) {
-            throw new IllegalStateException("already watched");
-        }
-        watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("helix-runtime-watch").factory());
-        watcher.scheduleWithFixedDelay(() -> {
-            UUID now;
-            try {
-                now = hello().bootId();
-            } catch (RuntimeException e) {
-                if (!unreachable) {
-                    unreachable = true;
-                    log.atWarn().addKeyValue("runtime", base).addKeyValue("error", e.getMessage()).log("Runtime plane unreachable");
-                }
-                return;
-            }
-            if (unreachable) {
-                unreachable = false;
-                log.atInfo().addKeyValue("runtime", base).log("Runtime plane reachable again");
-            }
-            if (!now.equals(bootId)) {
-                bootId = now;
-                log.atWarn().addKeyValue("runtime", base).log("Runtime plane started again: its instances are gone");
-                try {
-                    onRestart.run();
-                } catch (RuntimeException e) {
-                    log.atError().setCause(e).log("Handling the runtime plane's restart failed");
-                }
-            }
-        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    public void watch(Duration every, Runnable onRestart) {
+        agent.watch(every, bootId, () -> hello().bootId(), onRestart);
     }
 
     /** The agent's name and boot id: a new boot id means the runtime process started again since the last call. */
@@ -99,7 +65,7 @@ public final class RemoteRuntimeDriver implements RuntimeDriver {
 
     /** Where the agent is, for messages. */
     public URI address() {
-        return base;
+        return agent.address();
     }
 
     @Override
@@ -158,53 +124,22 @@ public final class RemoteRuntimeDriver implements RuntimeDriver {
         return call("adopt", new RuntimeWire.Adopt(deploymentId), new TypeReference<List<Instance>>() { }, CALL_TIMEOUT);
     }
 
+    @Override
+    public void expectAdoption() {
+        call("expect-adoption", null, Boolean.class, CALL_TIMEOUT);
+    }
+
     /** Closes this client only: the runtime process keeps its instances. */
     @Override
     public void close() {
-        if (watcher != null) {
-            watcher.shutdownNow();
-        }
-        http.close();
+        agent.close();
     }
 
     private <T> T call(String op, Object args, Class<T> type, Duration timeout) {
-        return call(op, args, RuntimeWire.JSON.getTypeFactory().constructType(type), timeout);
+        return agent.call(op, args, type, timeout);
     }
 
     private <T> T call(String op, Object args, TypeReference<T> type, Duration timeout) {
-        return call(op, args, RuntimeWire.JSON.getTypeFactory().constructType(type), timeout);
-    }
-
-    private <T> T call(String op, Object args, JavaType type, Duration timeout) {
-        HttpResponse<String> response;
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(RuntimeWire.PREFIX + op))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(RuntimeWire.JSON.writeValueAsBytes(args)));
-            if (timeout != null) {
-                request.timeout(timeout);
-            }
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException("runtime plane at " + base + " did not answer " + op + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while calling the runtime plane at " + base, e);
-        }
-        try {
-            if (response.statusCode() != 200) {
-                String detail = response.body();
-                try {
-                    detail = RuntimeWire.JSON.readValue(response.body(), RuntimeWire.Problem.class).detail();
-                } catch (IOException notAProblem) {
-                    // keep the body as it came
-                }
-                throw new IllegalStateException("runtime plane at " + base + " (" + response.statusCode() + "): " + detail);
-            }
-            return RuntimeWire.JSON.readValue(response.body(), type);
-        } catch (IOException e) {
-            throw new IllegalStateException("runtime plane at " + base + " answered " + op + " with what is not its result: " + e, e);
-        }
+        return agent.call(op, args, type, timeout);
     }
 }

@@ -88,8 +88,4 @@ final class RuntimeWire {
             return succeeded ? new TaskResult.Succeeded(took) : new TaskResult.Failed(reason);
         }
     }
-
-    /** An error answer (RFC 9457 fields). */
-    record Problem(String title, int status, String detail) {
-    }
 }

@@ -1,0 +1,44 @@
+package io.helixstack.runtime;
+
+import io.helixstack.plugin.api.HealthCheck;
+import io.helixstack.plugin.api.Instance;
+import io.helixstack.plugin.api.Readiness;
+import io.helixstack.plugin.tck.InMemoryObservabilitySink;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A runtime process for {@link TakeoverTest}, to be killed for real: deploys the test server with a driver on the given
+ * work root, prints {@code READY <instance-id> <port> <deployment-id>} once it answers, then every line the driver reads
+ * from the app's stdout as {@code LOG <line>}, until it is killed.
+ *
+ * <p>Arguments: helix home, work root, artifact directory, the sealing key in hex, sandbox (true/false), a secret for
+ * the app's environment.
+ */
+public final class RuntimeProcessMain {
+    private RuntimeProcessMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        InMemoryObservabilitySink sink = new InMemoryObservabilitySink();
+        ProcessRuntimeDriver driver = new ProcessRuntimeDriver(Path.of(args[0]), Path.of(args[1]), sink,
+                TestApps.sealerWith(new io.helixstack.store.SecretBox(HexFormat.of().parseHex(args[3]))),
+                Boolean.parseBoolean(args[4]));
+        Instance instance = driver.deploy(TestApps.node(Path.of(args[2]), Map.of("SECRET", args[5]), HealthCheck.defaults()));
+        if (!(driver.awaitReady(instance) instanceof Readiness.Ready)) {
+            System.out.println("NOT READY");
+            System.exit(1);
+        }
+        System.out.println("READY " + instance.id() + " " + instance.endpoint().port() + " " + instance.deploymentId());
+        int printed = 0;
+        while (true) {
+            List<String> lines = sink.lines(instance.id(), InstanceLog.STDOUT);
+            for (; printed < lines.size(); printed++) {
+                System.out.println("LOG " + lines.get(printed));
+            }
+            Thread.sleep(50);
+        }
+    }
+}
