@@ -49,10 +49,17 @@ public final class ControlPlane implements AutoCloseable {
      * @param tls     a PEM certificate chain and private key: the API (and git) is then served over HTTPS; null for HTTP
      * @param providers the infrastructure providers {@code POST /applications/{app}/upgrade} can move applications to, by name
      */
+    /**
+     * @param requests the proxy's live request figures when the proxy runs in another process; null: from the registry
+     */
     public record Options(MetricsSampler sampler, java.nio.file.Path gitRoot, Tls tls,
-                          Map<String, io.helixstack.plugin.api.Provider> providers) {
+                          Map<String, io.helixstack.plugin.api.Provider> providers, ProxyRequests.Source requests) {
         public Options {
             providers = providers == null ? Map.of() : Map.copyOf(providers);
+        }
+
+        public Options(MetricsSampler sampler, java.nio.file.Path gitRoot, Tls tls, Map<String, io.helixstack.plugin.api.Provider> providers) {
+            this(sampler, gitRoot, tls, providers, null);
         }
 
         public Options(MetricsSampler sampler, java.nio.file.Path gitRoot, Tls tls) {
@@ -96,7 +103,8 @@ public final class ControlPlane implements AutoCloseable {
                 .annotatedService(new ProjectsApi(api))
                 .annotatedService(new DeploymentsApi(api, builds))
                 .annotatedService(new LogsApi(api))
-                .annotatedService(new MetricsApi(api, Objects.requireNonNull(metrics, "metrics"), sampler))
+                .annotatedService(new MetricsApi(api, Objects.requireNonNull(metrics, "metrics"),
+                        options.requests() != null ? options.requests() : ProxyRequests.of(metrics), sampler))
                 .annotatedService(new AlertsApi(api))
                 .annotatedService(new EventsApi(api))
                 .annotatedService(new HooksApi(api))

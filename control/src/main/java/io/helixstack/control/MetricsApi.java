@@ -9,8 +9,6 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import io.helixstack.domain.Application;
 import io.helixstack.domain.Deployment;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -29,7 +27,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The proxy's request metrics: all of them in Prometheus text at {@code /metrics}, and one application's per deployment
@@ -43,15 +40,12 @@ final class MetricsApi {
     static final String IN_FLIGHT = "helix.proxy.in.flight";
     private static final MediaType PROMETHEUS_TEXT = MediaType.parse("text/plain; version=0.0.4; charset=utf-8");
 
-    record Latency(double p50, double p95, double p99) {
-    }
-
     /** CPU (percent of one core), resident memory and restarts of a deployment's instances. */
     record Resources(double cpuPercent, long memoryBytes, Integer instances, int restarts, Instant sampledAt) {
     }
 
     record DeploymentMetrics(String deployment, UUID deploymentId, String state, Map<String, Long> requests, long requestsTotal,
-                             Latency latencyMs, long responseBytes, int inFlight, Resources resources) {
+                             ProxyRequests.Latency latencyMs, long responseBytes, int inFlight, Resources resources) {
     }
 
     /** {@code window} null: counts since each deployment was routed; otherwise the sampled window ending now. */
@@ -60,11 +54,14 @@ final class MetricsApi {
 
     private final ApiContext api;
     private final MeterRegistry registry;
+    private final ProxyRequests.Source requests;
     private final MetricsSampler sampler;
 
-    MetricsApi(ApiContext api, MeterRegistry registry, MetricsSampler sampler) {
+    /** @param requests the proxy's live request figures: from {@code registry}, or from a delivery process of its own */
+    MetricsApi(ApiContext api, MeterRegistry registry, ProxyRequests.Source requests, MetricsSampler sampler) {
         this.api = api;
         this.registry = registry;
+        this.requests = requests;
         this.sampler = sampler;
     }
 
@@ -98,10 +95,8 @@ final class MetricsApi {
     }
 
     private List<DeploymentMetrics> live(String name, Map<String, Deployment> byShortId) {
-        Map<String, List<Timer>> timers = registry.find(REQUESTS).tag("app", name).timers().stream()
-                .collect(Collectors.groupingBy(t -> t.getId().getTag("deployment")));
-        TreeSet<String> served = new TreeSet<>(timers.keySet());
-        registry.find(IN_FLIGHT).tag("app", name).meters().forEach(m -> served.add(m.getId().getTag("deployment")));
+        Map<String, ProxyRequests.Figures> figures = requests.of(name);
+        TreeSet<String> served = new TreeSet<>(figures.keySet());
         Map<String, MetricsSampler.Usage> usage = new HashMap<>();
         if (sampler != null) {
             byShortId.forEach((shortId, d) -> sampler.usage(d.id()).ifPresent(u -> {
@@ -111,7 +106,7 @@ final class MetricsApi {
         }
         List<DeploymentMetrics> out = new ArrayList<>();
         for (String shortId : served) {
-            out.add(deployment(name, shortId, byShortId.get(shortId), timers.getOrDefault(shortId, List.of()), usage.get(shortId)));
+            out.add(deployment(shortId, byShortId.get(shortId), figures.get(shortId), usage.get(shortId)));
         }
         return out;
     }
@@ -181,14 +176,10 @@ final class MetricsApi {
         }
     }
 
-    private DeploymentMetrics deployment(String app, String shortId, Deployment d, List<Timer> timers, MetricsSampler.Usage usage) {
-        Map<String, Long> byStatus = new TreeMap<>();
-        timers.forEach(t -> byStatus.put(t.getId().getTag("status"), t.count()));
-        Counter bytes = registry.find(RESPONSE_BYTES).tags("app", app, "deployment", shortId).counter();
-        Gauge inFlight = registry.find(IN_FLIGHT).tags("app", app, "deployment", shortId).gauge();
-        return new DeploymentMetrics(shortId, d == null ? null : d.id(), d == null ? null : d.state().wireName(), byStatus,
-                byStatus.values().stream().mapToLong(Long::longValue).sum(), latency(timers),
-                bytes == null ? 0 : (long) bytes.count(), inFlight == null ? 0 : (int) inFlight.value(),
+    private DeploymentMetrics deployment(String shortId, Deployment d, ProxyRequests.Figures figures, MetricsSampler.Usage usage) {
+        ProxyRequests.Figures f = figures == null ? new ProxyRequests.Figures(Map.of(), null, 0, 0) : figures;
+        return new DeploymentMetrics(shortId, d == null ? null : d.id(), d == null ? null : d.state().wireName(),
+                new TreeMap<>(f.byStatus()), f.total(), f.latencyMs(), f.responseBytes(), f.inFlight(),
                 usage == null ? null : new Resources(usage.cpuPercent(), usage.memoryBytes(), usage.instances(), usage.restarts(),
                         usage.at()));
     }
@@ -198,7 +189,7 @@ final class MetricsApi {
      * Prometheus registry keeps them, so they are summed and interpolated the way {@code histogram_quantile} does. A
      * registry without buckets gets the busiest status class's own percentiles, the nearest honest figure.
      */
-    static Latency latency(List<Timer> timers) {
+    static ProxyRequests.Latency latency(List<Timer> timers) {
         TreeMap<Double, Double> cumulative = new TreeMap<>();
         for (Timer t : timers) {
             for (CountAtBucket c : t.takeSnapshot().histogramCounts()) {
@@ -216,15 +207,15 @@ final class MetricsApi {
         for (ValueAtPercentile v : busiest.takeSnapshot().percentileValues()) {
             p.put(v.percentile(), round(v.value(TimeUnit.MILLISECONDS)));
         }
-        return new Latency(p.getOrDefault(0.5, Double.NaN), p.getOrDefault(0.95, Double.NaN), p.getOrDefault(0.99, Double.NaN));
+        return new ProxyRequests.Latency(p.getOrDefault(0.5, Double.NaN), p.getOrDefault(0.95, Double.NaN), p.getOrDefault(0.99, Double.NaN));
     }
 
     /** p50/p95/p99 of cumulative bucket counts by upper bound (ms); null when there was no observation. */
-    static Latency fromBuckets(TreeMap<Double, Double> cumulative) {
+    static ProxyRequests.Latency fromBuckets(TreeMap<Double, Double> cumulative) {
         if (cumulative.isEmpty() || cumulative.lastEntry().getValue() <= 0) {
             return null;
         }
-        return new Latency(quantile(cumulative, 0.5), quantile(cumulative, 0.95), quantile(cumulative, 0.99));
+        return new ProxyRequests.Latency(quantile(cumulative, 0.5), quantile(cumulative, 0.95), quantile(cumulative, 0.99));
     }
 
     /** Linear interpolation inside the first bucket whose cumulative count reaches the rank. */

@@ -20,7 +20,7 @@ class MetricsApiTest {
         Timer failed = timer(registry, "5xx");
         failed.record(Duration.ofSeconds(5));
 
-        MetricsApi.Latency latency = MetricsApi.latency(List.of(failed, ok));
+        ProxyRequests.Latency latency = MetricsApi.latency(List.of(failed, ok));
 
         assertThat(latency.p50()).isBetween(45.0, 55.0);
         assertThat(latency.p99()).isBetween(95.0, 105.0);

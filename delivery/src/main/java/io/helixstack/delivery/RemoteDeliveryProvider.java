@@ -120,6 +120,15 @@ public final class RemoteDeliveryProvider implements DeliveryProvider, AutoClose
         }
     }
 
+    /**
+     * Asks one of the delivery process's further queries (see {@link DeliveryAgent}'s {@code queries}).
+     *
+     * @throws IllegalStateException when the delivery plane does not answer or refuses
+     */
+    public <T> T query(String op, Object args, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        return agent.call(op, args, type, CALL_TIMEOUT);
+    }
+
     private DeliveryWire.Hello hello() {
         return agent.call(DeliveryWire.HELLO, null, DeliveryWire.Hello.class, CALL_TIMEOUT);
     }

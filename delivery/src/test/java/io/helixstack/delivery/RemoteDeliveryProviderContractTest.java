@@ -15,10 +15,14 @@ import java.util.Collection;
 class RemoteDeliveryProviderContractTest extends BuiltinProxyContractTest {
     static final String TOKEN = "delivery-token-for-tests-0123456789";
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
     @Override
     protected DeliveryProvider createProvider() {
         BuiltinProxy proxy = ProxyTestSupport.startProxy();
-        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN).start();
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN,
+                tmp.resolve("routes.json")).start();
         return new Remote(proxy, agent, new RemoteDeliveryProvider(URI.create("http://127.0.0.1:" + agent.port()), TOKEN));
     }
 

@@ -23,6 +23,14 @@ import org.junit.jupiter.api.Test;
 class RemoteDeliveryProviderTest {
     private static final String TOKEN = RemoteDeliveryProviderContractTest.TOKEN;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+    private java.nio.file.Path kept;
+
+    @org.junit.jupiter.api.BeforeEach
+    void keptFile() {
+        kept = tmp.resolve("delivery/routes.json");
+    }
     private final ClientFactory clients = ClientFactory.builder().build();
 
     @AfterEach
@@ -37,7 +45,7 @@ class RemoteDeliveryProviderTest {
     void aDeliveryProcessStartedAgainGetsTheLastTableAndServesIt() throws Exception {
         Server app = upstream("v1");
         BuiltinProxy proxy = ProxyTestSupport.startProxy();
-        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN).start();
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start();
         int agentPort = agent.port();
         RemoteDeliveryProvider client = client(agentPort);
         assertThat(client.proxyPort()).isEqualTo(proxy.port());
@@ -52,7 +60,9 @@ class RemoteDeliveryProviderTest {
         proxy.close();
         BuiltinProxy again = ProxyTestSupport.startProxy();
         toClose.add(again);
-        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), again, again::port, TOKEN).start());
+        // Its own file: the table must come from the control plane, not from what the first process kept.
+        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), again, again::port, TOKEN,
+                tmp.resolve("other.json")).start());
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(again.routes()).isEqualTo(table));
         assertThat(ProxyTestSupport.get(ProxyTestSupport.client(clients, again), "app.localhost", "/").contentUtf8()).isEqualTo("v1");
@@ -62,7 +72,7 @@ class RemoteDeliveryProviderTest {
     void aTablePublishedWhileTheDeliveryProcessIsDownReachesItWhenItAnswers() {
         BuiltinProxy proxy = ProxyTestSupport.startProxy();
         toClose.add(proxy);
-        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN).start();
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start();
         int agentPort = agent.port();
         RemoteDeliveryProvider client = client(agentPort);
         client.watch(Duration.ofMillis(100));
@@ -74,17 +84,66 @@ class RemoteDeliveryProviderTest {
         assertThat(client.behind()).isTrue();
         assertThat(proxy.routes()).isEqualTo(RouteTable.empty());
 
-        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), proxy, proxy::port, TOKEN).start());
+        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), proxy, proxy::port, TOKEN, kept).start());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(proxy.routes()).isEqualTo(table));
         await().untilAsserted(() -> assertThat(client.behind()).isFalse());
         assertThat(client.routes()).isEqualTo(table);
     }
 
     @Test
+    void aDeliveryProcessStartedAgainServesTheTableItKeptBeforeAnyControlPlaneSendsIt() throws Exception {
+        Server app = upstream("kept");
+        BuiltinProxy proxy = ProxyTestSupport.startProxy();
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start();
+        RouteTable table = RouteTable.of(java.util.Map.of("app.localhost", ProxyTestSupport.upstreams("app",
+                ProxyTestSupport.endpointOf(app)), "site.localhost", new io.helixstack.plugin.api.Route.Static(
+                java.util.UUID.randomUUID(), "site", tmp.resolve("site"), true)));
+        try (RemoteDeliveryProvider client = new RemoteDeliveryProvider(URI.create("http://127.0.0.1:" + agent.port()), TOKEN)) {
+            client.publishRoutes(table);
+        }
+        agent.close();
+        proxy.close();
+
+        BuiltinProxy again = ProxyTestSupport.startProxy();
+        toClose.add(again);
+        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), again, again::port, TOKEN, kept).start());
+
+        assertThat(again.routes()).isEqualTo(table);
+        assertThat(ProxyTestSupport.get(ProxyTestSupport.client(clients, again), "app.localhost", "/").contentUtf8()).isEqualTo("kept");
+    }
+
+    @Test
+    void aKeptTableThatDoesNotReadIsSkipped() throws Exception {
+        java.nio.file.Files.createDirectories(kept.getParent());
+        java.nio.file.Files.writeString(kept, "{\"routes\": {\"app.localhost\": {\"type\": \"teleport\"}}}");
+        BuiltinProxy proxy = ProxyTestSupport.startProxy();
+        toClose.add(proxy);
+        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start());
+        assertThat(proxy.routes()).isEqualTo(RouteTable.empty());
+    }
+
+    @Test
+    void furtherQueriesAreAnsweredAndUnknownOnesNamed() {
+        BuiltinProxy proxy = ProxyTestSupport.startProxy();
+        toClose.add(proxy);
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept,
+                java.util.Map.of("echo", args -> java.util.Map.of("app", args.path("app").asText())));
+        stopLater(agent.start());
+        RemoteDeliveryProvider client = client(agent.port());
+
+        assertThat(client.query("echo", java.util.Map.of("app", "hello"),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { })).containsEntry("app", "hello");
+        assertThatIllegalStateException().isThrownBy(() -> client.query("teleport", null,
+                        new com.fasterxml.jackson.core.type.TypeReference<Object>() { }))
+                .withMessageEndingWith("(404): unknown delivery operation \"teleport\" (expected: hello, publish, routes, drain,"
+                        + " purge or echo)");
+    }
+
+    @Test
     void aWrongTokenIsRefusedWithTheReason() {
         BuiltinProxy proxy = ProxyTestSupport.startProxy();
         toClose.add(proxy);
-        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN).start();
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start();
         stopLater(agent);
 
         assertThatIllegalStateException().isThrownBy(() -> new RemoteDeliveryProvider(URI.create("http://127.0.0.1:" + agent.port()),

@@ -78,6 +78,8 @@ class PlanesE2EIT {
         deliveryPort = HelixProcesses.freePort();
         // A short bus lease: a killed worker's build is taken over within seconds, not the default half minute.
         shared.put("HELIX_BUS_LEASE", "6s");
+        // Samples every second: the delivery process's request samples show up quickly.
+        shared.put("HELIX_METRICS_INTERVAL", "1s");
         shared.putAll(Map.of("HELIX_DATABASE_URL", db.jdbcUrl(), "HELIX_NATS_URL", natsUrl, "HELIX_NATS_STREAM", stream,
                 "HELIX_SSH_PORT", "off", "HELIX_MANAGED_POSTGRES", "off", "HELIX_HEALTH_TIMEOUT", "20s",
                 "HELIX_RUNTIME_URL", "eu=http://127.0.0.1:" + runtimePorts.get("eu") + ",us=http://127.0.0.1:" + runtimePorts.get("us"),
@@ -194,6 +196,34 @@ class PlanesE2EIT {
 
     @Test
     @Order(4)
+    void theRequestFiguresComeFromTheDeliveryProcessLiveAndSampled() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            assertThat(get("beta").statusCode()).isEqualTo(200);
+        }
+        JsonNode live = JSON.readTree(api("/applications/beta/metrics"));
+        assertThat(requests(live)).as(live.toString()).isGreaterThanOrEqualTo(10);
+        // The control process's sampler adds CPU and memory of the instances to the same deployment.
+        await("the instances' memory beside the requests").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode again = JSON.readTree(api("/applications/beta/metrics"));
+            assertThat(again.get("deployments").get(0).path("resources").path("memory_bytes").asLong()).as(again.toString())
+                    .isGreaterThan(10L << 20);
+        });
+        await("the delivery process stores its samples").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode windowed = JSON.readTree(api("/applications/beta/metrics?window=10m"));
+            assertThat(requests(windowed)).as(windowed.toString()).isGreaterThanOrEqualTo(10);
+        });
+    }
+
+    private static long requests(JsonNode metrics) {
+        long total = 0;
+        for (JsonNode d : metrics.get("deployments")) {
+            total += d.get("requests_total").asLong();
+        }
+        return total;
+    }
+
+    @Test
+    @Order(5)
     void aDeliveryProcessStartedAgainGetsItsRoutesBackFromTheControlPlane() throws Exception {
         delivery.destroyForcibly().waitFor();
         delivery = startDelivery("delivery-again");
@@ -205,7 +235,7 @@ class PlanesE2EIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void killedRuntimeProcessesLeaveTheAppsAnsweringAndTheRestartedOnesTakeTheirInstancesOver() throws Exception {
         String before = instanceIds("beta");
         assertThat(before.split(",")).as("one instance per region").hasSize(2);
@@ -234,7 +264,7 @@ class PlanesE2EIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRollbackScopedToOneRegionLeavesTheOtherOnTheLatestRelease() throws Exception {
         HelixProcesses.Result r = HelixProcesses.cli(home, DEPLOY_TIMEOUT, "rollback", "--app", "alpha", "main/1", "--region", "eu");
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -250,7 +280,7 @@ class PlanesE2EIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void processesKilledAtRandomPointsOfDeploymentsLoseNothingAndPromoteNothingTwice() throws Exception {
         long seed = Long.getLong("helix.fault.seed", System.nanoTime());
         java.util.Random random = new java.util.Random(seed);

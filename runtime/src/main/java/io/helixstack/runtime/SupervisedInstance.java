@@ -146,12 +146,8 @@ final class SupervisedInstance {
                     + " (restart #" + restarts + ")");
             launch();
         } else {
-            run++;
+            CompletableFuture<Void> ended = beginRun();
             int thisRun = run;
-            CompletableFuture<Void> ended = new CompletableFuture<>();
-            runEnded = ended;
-            startedAt = clock.instant();
-            status = InstanceStatus.STARTING;
             ProcessHandle adopted = running.get();
             process = adopted;
             output.system("the runtime started again: supervising pid " + adopted.pid() + " on " + instance.endpoint() + " again");
@@ -222,14 +218,20 @@ final class SupervisedInstance {
         }
     }
 
-    // Called with the lock held.
-    private void launch() {
+    // Called with the lock held: a new numbered run, STARTING; the future completes when it has ended.
+    private CompletableFuture<Void> beginRun() {
         run++;
-        int thisRun = run;
         CompletableFuture<Void> ended = new CompletableFuture<>();
         runEnded = ended;
         startedAt = clock.instant();
         status = InstanceStatus.STARTING;
+        return ended;
+    }
+
+    // Called with the lock held.
+    private void launch() {
+        CompletableFuture<Void> ended = beginRun();
+        int thisRun = run;
         Process started;
         try {
             // Output to files the app appends to: a pipe would tie the app to this runtime process (a write into a pipe

@@ -96,17 +96,7 @@ final class TestApps {
     private static final Sealer SEALER = sealerWith(new io.helixstack.store.SecretBox(randomKey()));
 
     static Sealer sealerWith(io.helixstack.store.SecretBox box) {
-        return new Sealer() {
-            @Override
-            public byte[] seal(String plaintext) {
-                return box.seal(plaintext);
-            }
-
-            @Override
-            public String open(byte[] sealed) {
-                return box.open(sealed);
-            }
-        };
+        return Sealer.of(box::seal, box::open);
     }
 
     static byte[] randomKey() {

@@ -23,6 +23,7 @@ import io.helixstack.control.PostgresManagedDatabases;
 import io.helixstack.control.ForgeStatusReporter;
 import io.helixstack.control.GitSshServer;
 import io.helixstack.control.MetricsSampler;
+import io.helixstack.control.ProxyRequests;
 import io.helixstack.control.StoreLogSink;
 import io.helixstack.delivery.BuiltinProxy;
 import io.helixstack.delivery.DeliveryAgent;
@@ -64,6 +65,8 @@ public final class HelixServer implements AutoCloseable {
     private static final java.time.Duration RUNTIME_WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
     /** How often a control plane makes sure its delivery process serves the last table (it may have started again). */
     private static final java.time.Duration DELIVERY_WATCH_INTERVAL = java.time.Duration.ofMillis(500);
+    /** The delivery agent's query for its proxy's live request figures of one app. */
+    private static final String PROXY_REQUESTS = "requests";
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final Topology topology;
@@ -146,17 +149,7 @@ public final class HelixServer implements AutoCloseable {
                 SecretBox launches = new SecretBox(secrets.derive("runtime-launches"));
                 ProcessRuntimeDriver local = new ProcessRuntimeDriver(config.home(), Topology.DEFAULT_REGION.equals(topology.region())
                         ? config.home().resolve("run") : config.home().resolve("run-" + topology.region()), logs,
-                        new Sealer() {
-                            @Override
-                            public byte[] seal(String plaintext) {
-                                return launches.seal(plaintext);
-                            }
-
-                            @Override
-                            public String open(byte[] sealed) {
-                                return launches.open(sealed);
-                            }
-                        }, config.sandbox());
+                        Sealer.of(launches::seal, launches::open), config.sandbox());
                 toClose.push(local::close);
                 regions.add(new RuntimeTargets.Target(local, java.util.Optional.empty(), topology.region()));
                 if (!topology.has(Topology.Plane.CONTROL)) {
@@ -187,7 +180,8 @@ public final class HelixServer implements AutoCloseable {
                     // proxy keeps serving the last ones while the control plane is down. Its request metrics are stored
                     // from here, as the control plane would.
                     deliveryAgent = new DeliveryAgent(new InetSocketAddress(config.bind(), topology.deliveryPort()), proxy,
-                            proxy::port, deliveryToken).start();
+                            proxy::port, deliveryToken, config.home().resolve("delivery/routes.json"),
+                            Map.of(PROXY_REQUESTS, requestsOf(ProxyRequests.of(serverMetrics.registry)))).start();
                     toClose.push(deliveryAgent);
                     toClose.push(MetricsSampler.ofRoutes(serverMetrics.registry, proxy::routes, logs, clock,
                             config.metricsInterval()).start());
@@ -275,8 +269,10 @@ public final class HelixServer implements AutoCloseable {
         }
         MetricsSampler sampler = new MetricsSampler(metrics, orchestrator, logs, clock, config.metricsInterval()).start();
         toClose.push(sampler);
+        // With the proxy in another process, its live request figures are asked of it.
+        ProxyRequests.Source requests = remoteDelivery == null ? null : requestsFrom(remoteDelivery);
         api = new ControlPlane(new InetSocketAddress(config.bind(), config.apiPort()), store, builds, orchestrator, control, clock,
-                metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers));
+                metrics, new ControlPlane.Options(sampler, config.home().resolve("git"), config.tls(), providers, requests));
         api.start();
         toClose.push(api);
 
@@ -291,6 +287,29 @@ public final class HelixServer implements AutoCloseable {
                 .addKeyValue("git", scheme + "://" + config.bind() + ":" + api.port() + "/git/<app>.git"
                         + (ssh == null ? "" : ", ssh://git@" + config.bind() + ":" + ssh.port() + "/<app>.git"))
                 .addKeyValue("home", config.home()).log("HelixStack is up");
+    }
+
+    /** The delivery process's answer to {@code requests {"app": …}}: its proxy's live request figures of the app. */
+    private static java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, Object> requestsOf(ProxyRequests.Source source) {
+        return args -> {
+            String app = args == null ? "" : args.path("app").asText("");
+            if (app.isBlank()) {
+                throw new IllegalArgumentException("app: missing (expected: {\"app\": \"<name>\"})");
+            }
+            return source.of(app);
+        };
+    }
+
+    private static ProxyRequests.Source requestsFrom(RemoteDeliveryProvider delivery) {
+        return app -> {
+            try {
+                return delivery.query(PROXY_REQUESTS, Map.of("app", app),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, ProxyRequests.Figures>>() { });
+            } catch (IllegalStateException e) {
+                log.atWarn().addKeyValue("app", app).log("No live request figures: {}", e.getMessage());
+                return Map.of();
+            }
+        };
     }
 
     /** The API's port; -1 in a process without the control plane. */
