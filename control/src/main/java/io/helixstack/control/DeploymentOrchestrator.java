@@ -550,6 +550,12 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * restart does. In the background.
      */
     public void instancesLost(RuntimeDriver driver) {
+        try {
+            // What the restarted runtime took over and nobody here adopts below (a launch its death interrupted) is stopped.
+            driver.expectAdoption();
+        } catch (RuntimeException e) {
+            log.atWarn().log("Could not tell the restarted runtime plane a control plane is adopting: {}", e.getMessage());
+        }
         Map<UUID, Map<String, Set<String>>> served = new java.util.HashMap<>();
         for (ServingState.Served s : servedByRegion()) {
             Set<String> ids = s.instances().stream().filter(i -> launcher.driver(i) == driver).map(Instance::id)

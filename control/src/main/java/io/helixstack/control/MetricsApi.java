@@ -71,7 +71,8 @@ final class MetricsApi {
             return ProblemHandler.problem(HttpStatus.NOT_FOUND,
                     "no Prometheus registry (expected: the server to pass a PrometheusMeterRegistry to the control plane)");
         }
-        return HttpResponse.of(HttpStatus.OK, PROMETHEUS_TEXT, prometheus.scrape());
+        // The proxy's series from a delivery process of its own follow this process's (their names never meet).
+        return HttpResponse.of(HttpStatus.OK, PROMETHEUS_TEXT, prometheus.scrape() + requests.prometheusText());
     }
 
     /**

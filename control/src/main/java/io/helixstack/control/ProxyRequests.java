@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The proxy's request figures of one application's deployments, counted since each was routed: requests by status class,
  * latency percentiles, response bytes and requests in flight, by deployment short id. Read from the proxy's meters where
- * the proxy runs in this process ({@link #of(MeterRegistry)}), or asked of the delivery process that runs it.
+ * the proxy runs in this process ({@link #of(MeterRegistry)}), or asked of the delivery process that runs it (which also
+ * hands over its Prometheus series).
  */
 public final class ProxyRequests {
     private ProxyRequests() {
@@ -40,6 +41,14 @@ public final class ProxyRequests {
     public interface Source {
         /** The figures of the app's deployments the proxy has seen since they were routed, by short id. */
         Map<String, Figures> of(String app);
+
+        /**
+         * The proxy's series in Prometheus text, for the control plane's {@code /metrics}, when they are not in its own
+         * registry (the proxy runs in a delivery process of its own); empty otherwise.
+         */
+        default String prometheusText() {
+            return "";
+        }
     }
 
     /** The figures of the proxy's meters in {@code registry} (delivery's {@code ProxyMetrics} names, read by name and tags). */

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>Instances outlive the runtime process that started them when it is killed: each runs in its own session, writes its
  * output to files, and its launch is saved (sealed) in {@code <workRoot>/supervised/<instance-id>/}. A driver created on
  * the same work root takes them over — supervision, output, port — and {@link #adopt} hands them to the control plane;
- * what no control plane claims within {@link #UNCLAIMED_GRACE} (instances of a launch the kill interrupted) is stopped.
+ * what a control plane that announced itself ({@link #expectAdoption}) does not claim within {@link #UNCLAIMED_GRACE}
+ * (instances of a launch the kill interrupted) is stopped. While no control plane has come, nothing is stopped: the apps
+ * keep serving through a long outage of the control plane.
  * {@link #close()}, an orderly stop, stops them all.
  */
 public final class ProcessRuntimeDriver implements RuntimeDriver {
@@ -55,7 +57,7 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Stopped instances remembered for {@code status} and {@code collectLogs}; older ones read as STOPPED with no logs. */
     private static final int STOPPED_KEPT = 256;
-    /** How long instances taken over from an earlier runtime process wait for a control plane to {@link #adopt} them. */
+    /** How long a control plane that announced itself has to {@link #adopt} the instances it still wants. */
     public static final Duration UNCLAIMED_GRACE = Duration.ofMinutes(5);
     /** How often the instances' output files are read into their logs. */
     private static final Duration OUTPUT_POLL = Duration.ofMillis(200);
@@ -382,9 +384,10 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
             supervised.resume(record.get());
         }
         if (!unclaimed.isEmpty()) {
+            // No deadline yet: only a control plane knows which of them still serve; it announces itself first.
             log.atInfo().addKeyValue("instances", unclaimed.size()).log("Took over the instances an earlier runtime process"
-                    + " started; those no control plane claims within {} are stopped", HealthProbe.describe(unclaimedGrace));
-            scheduleClaimDeadline();
+                    + " started; those the next control plane does not claim within {} are stopped",
+                    HealthProbe.describe(unclaimedGrace));
         }
     }
 

@@ -67,6 +67,8 @@ public final class HelixServer implements AutoCloseable {
     private static final java.time.Duration DELIVERY_WATCH_INTERVAL = java.time.Duration.ofMillis(500);
     /** The delivery agent's query for its proxy's live request figures of one app. */
     private static final String PROXY_REQUESTS = "requests";
+    /** The delivery agent's query for its proxy's series in Prometheus text. */
+    private static final String PROXY_SERIES = "series";
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final Topology topology;
@@ -172,7 +174,14 @@ public final class HelixServer implements AutoCloseable {
             if (topology.has(Topology.Plane.DELIVERY)) {
                 DeliveryConfig delivery = new DeliveryConfig(config.bind(), config.httpPort(), config.baseDomain(),
                         DeliveryConfig.DEFAULT_CONNECT_TIMEOUT, DeliveryConfig.DEFAULT_UPSTREAM_RESPONSE_TIMEOUT);
-                proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, serverMetrics.registry) : BuiltinProxy.withoutMetrics(delivery);
+                // Apart from the control plane, the proxy's meters get a registry of their own: its series are handed to
+                // the control plane's /metrics, where this process's JVM series would clash with the control process's.
+                PrometheusMeterRegistry proxyMeters = topology.has(Topology.Plane.CONTROL) ? serverMetrics.registry
+                        : new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                if (proxyMeters != serverMetrics.registry) {
+                    toClose.push(proxyMeters::close);
+                }
+                proxy = config.proxyMetrics() ? new BuiltinProxy(delivery, proxyMeters) : BuiltinProxy.withoutMetrics(delivery);
                 proxy.start();
                 toClose.push(proxy);
                 if (!topology.has(Topology.Plane.CONTROL)) {
@@ -181,9 +190,10 @@ public final class HelixServer implements AutoCloseable {
                     // from here, as the control plane would.
                     deliveryAgent = new DeliveryAgent(new InetSocketAddress(config.bind(), topology.deliveryPort()), proxy,
                             proxy::port, deliveryToken, config.home().resolve("delivery/routes.json"),
-                            Map.of(PROXY_REQUESTS, requestsOf(ProxyRequests.of(serverMetrics.registry)))).start();
+                            Map.of(PROXY_REQUESTS, requestsOf(ProxyRequests.of(proxyMeters)),
+                                    PROXY_SERIES, args -> proxyMeters.scrape())).start();
                     toClose.push(deliveryAgent);
-                    toClose.push(MetricsSampler.ofRoutes(serverMetrics.registry, proxy::routes, logs, clock,
+                    toClose.push(MetricsSampler.ofRoutes(proxyMeters, proxy::routes, logs, clock,
                             config.metricsInterval()).start());
                 }
             }
@@ -300,14 +310,28 @@ public final class HelixServer implements AutoCloseable {
         };
     }
 
+    /** The live request figures and Prometheus series of the proxy in a delivery process; none while it does not answer. */
     private static ProxyRequests.Source requestsFrom(RemoteDeliveryProvider delivery) {
-        return app -> {
-            try {
-                return delivery.query(PROXY_REQUESTS, Map.of("app", app),
-                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, ProxyRequests.Figures>>() { });
-            } catch (IllegalStateException e) {
-                log.atWarn().addKeyValue("app", app).log("No live request figures: {}", e.getMessage());
-                return Map.of();
+        return new ProxyRequests.Source() {
+            @Override
+            public Map<String, ProxyRequests.Figures> of(String app) {
+                try {
+                    return delivery.query(PROXY_REQUESTS, Map.of("app", app),
+                            new com.fasterxml.jackson.core.type.TypeReference<Map<String, ProxyRequests.Figures>>() { });
+                } catch (IllegalStateException e) {
+                    log.atWarn().addKeyValue("app", app).log("No live request figures: {}", e.getMessage());
+                    return Map.of();
+                }
+            }
+
+            @Override
+            public String prometheusText() {
+                try {
+                    return delivery.query(PROXY_SERIES, null, new com.fasterxml.jackson.core.type.TypeReference<String>() { });
+                } catch (IllegalStateException e) {
+                    log.atWarn().log("No proxy series for /metrics: {}", e.getMessage());
+                    return "";
+                }
             }
         };
     }

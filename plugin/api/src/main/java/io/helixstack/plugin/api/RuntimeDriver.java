@@ -56,9 +56,9 @@ public interface RuntimeDriver {
     List<Instance> adopt(java.util.UUID deploymentId);
 
     /**
-     * A control plane is starting and is about to {@link #adopt} what it serves: on a target whose instances outlive the
-     * control plane, those nobody adopts within the target's grace period (what a launch interrupted by the control
-     * plane's death left) are stopped. A no-op where nothing outlives the control plane unowned.
+     * A control plane is about to {@link #adopt} what it serves (it is starting, or found the target started again): on a
+     * target whose instances outlive the control plane, those nobody adopts within the target's grace period (what a
+     * launch interrupted by a death left) are stopped. A no-op where nothing outlives the control plane unowned.
      */
     default void expectAdoption() {
     }
