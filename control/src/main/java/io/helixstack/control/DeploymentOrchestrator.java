@@ -163,6 +163,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         try {
             stored = store.deployments().removePreview(app.id(), name, environment, reason);
             serving.removeLive(name, environment).forEach(id -> removed.addAll(serving.remove(id)));
+            Set<UUID> gone = new java.util.HashSet<>();
+            stored.ifPresent(gone::add);
+            removed.forEach(r -> gone.add(r.deploymentId()));
+            dropCarriedOver(gone);
             publishRoutes();
         } finally {
             switchLock.unlock();
@@ -673,6 +677,15 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             }
             log.atInfo().addKeyValue("hosts", served.asMap().size()).log("Keeping the delivery plane's routes while recovery"
                     + " restores what they serve");
+        }
+    }
+
+    // Called with switchLock held: routes of deployments that stopped serving during recovery are not carried any more.
+    private void dropCarriedOver(Set<UUID> deploymentIds) {
+        if (carriedOver != null && !deploymentIds.isEmpty()) {
+            Map<String, io.helixstack.plugin.api.Route> kept = new java.util.HashMap<>(carriedOver.asMap());
+            kept.values().removeIf(r -> deploymentIds.contains(r.deploymentId()));
+            carriedOver = RouteTable.of(kept);
         }
     }
 

@@ -214,6 +214,8 @@ final class InstanceLauncher {
         }
         if (!(plan(d, artifact) instanceof ProcessPlan.Resolved.Ok ok)
                 || !ok.plan().services().stream().allMatch(s -> kept.stream().anyMatch(i -> i.service().equals(s.name())))) {
+            // Launched afresh: what is left of the old instances (now claimed, so nobody else stops them) goes.
+            kept.forEach(i -> target.driver().cleanup(i, config.stopGrace()));
             return Optional.empty();
         }
         kept.forEach(inst -> {

@@ -22,13 +22,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class RemoteDeliveryProvider implements DeliveryProvider, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RemoteDeliveryProvider.class);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a call may take: short, because a publish runs while the control plane holds its switch — a delivery process
+     * that hangs must not stall every deployment (a publish it misses is sent again when it answers).
+     */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final AgentClient agent;
     private final UUID bootId;
     private final int proxyPort;
-    // Guarded by this: sends are serialised, so an older table never overwrites a newer one at the agent.
-    private RouteTable published = RouteTable.empty();
+    // Guarded by this: sends are serialised, so an older table never overwrites a newer one at the agent. Null until the
+    // control plane publishes its first table: until then the delivery process keeps what it serves (its kept table).
+    private RouteTable published;
     private volatile boolean behind;
 
     /**
@@ -78,10 +83,16 @@ public final class RemoteDeliveryProvider implements DeliveryProvider, AutoClose
         return behind;
     }
 
+    /**
+     * Sends the table, or — while the delivery process is known not to answer — only keeps it for the next resend, so a
+     * dead delivery process costs no timeout per publish.
+     */
     @Override
     public synchronized void publishRoutes(RouteTable table) {
         published = Objects.requireNonNull(table, "table");
-        send();
+        if (!behind) {
+            send();
+        }
     }
 
     /** The table the delivery process serves now (asked, not remembered). */
@@ -134,6 +145,9 @@ public final class RemoteDeliveryProvider implements DeliveryProvider, AutoClose
     }
 
     private synchronized void send() {
+        if (published == null) {
+            return; // nothing of this control plane's yet: a restarted delivery process keeps serving its kept table
+        }
         try {
             agent.call("publish", DeliveryWire.Table.of(published), Boolean.class, CALL_TIMEOUT);
             if (behind) {

@@ -113,6 +113,33 @@ class RemoteDeliveryProviderTest {
     }
 
     @Test
+    void aControlPlaneThatHasPublishedNothingYetLeavesARestartedDeliveryProcessOnItsKeptTable() throws Exception {
+        Server app = upstream("kept");
+        RouteTable table = RouteTable.of(java.util.Map.of("app.localhost", ProxyTestSupport.upstreams("app",
+                ProxyTestSupport.endpointOf(app))));
+        BuiltinProxy proxy = ProxyTestSupport.startProxy();
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start();
+        int agentPort = agent.port();
+        try (RemoteDeliveryProvider before = new RemoteDeliveryProvider(URI.create("http://127.0.0.1:" + agentPort), TOKEN)) {
+            before.publishRoutes(table);
+        }
+        // A control plane starting again (recovery has not published yet) watches; the delivery process starts again too.
+        RemoteDeliveryProvider restarted = client(agentPort);
+        restarted.watch(Duration.ofMillis(50));
+        agent.close();
+        proxy.close();
+        BuiltinProxy again = ProxyTestSupport.startProxy();
+        toClose.add(again);
+        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), again, again::port, TOKEN, kept).start());
+
+        // The watch sees the new process many times over and sends it nothing: no empty table over the kept one.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> again.routes().equals(table));
+        RouteTable next = table.with("new.localhost", ProxyTestSupport.upstreams("new", ProxyTestSupport.endpointOf(app)));
+        restarted.publishRoutes(next);
+        assertThat(again.routes()).isEqualTo(next);
+    }
+
+    @Test
     void aKeptTableThatDoesNotReadIsSkipped() throws Exception {
         java.nio.file.Files.createDirectories(kept.getParent());
         java.nio.file.Files.writeString(kept, "{\"routes\": {\"app.localhost\": {\"type\": \"teleport\"}}}");

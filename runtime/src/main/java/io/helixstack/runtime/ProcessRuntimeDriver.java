@@ -173,6 +173,27 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         Path instanceDir = createInstanceDir(id);
         int port = ports.allocate();
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(), new Endpoint(HOST, port));
+        try {
+            return deploy(spec, instance, artifactDir, instanceDir);
+        } catch (RuntimeException e) {
+            // Nothing half-created: no port, directory or control group outlives a launch that could not be set up.
+            SupervisedInstance started = live.remove(id);
+            if (started != null) {
+                started.stop(Duration.ZERO);
+            }
+            ports.release(port);
+            Cgroups.Placement placement = placements.remove(id);
+            if (placement != null) {
+                placement.remove();
+            }
+            deleteRecursively(instanceDir);
+            deleteRecursively(workRoot.resolve(SupervisionDir.ROOT).resolve(id));
+            throw e;
+        }
+    }
+
+    private Instance deploy(InstanceSpec spec, Instance instance, Path artifactDir, Path instanceDir) {
+        String id = instance.id();
         SupervisionDir files = SupervisionDir.create(workRoot, id);
         InstanceLog output = new InstanceLog(spec.deploymentId(), id, sink, clock, LOG_LINES_KEPT);
         if (!sandbox.active()) {
@@ -197,7 +218,9 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
 
     @Override
     public Readiness awaitReady(Instance instance) {
-        return find(instance).awaitReady();
+        SupervisedInstance supervised = find(instance);
+        claim(instance); // a control plane waiting for it owns it
+        return supervised.awaitReady();
     }
 
     @Override
@@ -267,6 +290,13 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     public void promote(List<Instance> instances) {
         // Routing is the proxy's job; a line in each log tells when the instance began taking production traffic.
         instances.forEach(i -> find(i).output().system("promoted"));
+        instances.forEach(this::claim);
+    }
+
+    private void claim(Instance instance) {
+        synchronized (unclaimed) {
+            unclaimed.remove(instance.id());
+        }
     }
 
     @Override
@@ -274,6 +304,11 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         SupervisedInstance supervised = live.get(instance.id());
         if (supervised == null) {
             return;
+        }
+        try {
+            supervised.files().markStopping();
+        } catch (java.io.UncheckedIOException e) {
+            log.atWarn().addKeyValue("instance", instance.id()).log("Could not mark the instance as stopping: {}", e.getMessage());
         }
         supervised.stop(grace);
         if (live.remove(instance.id(), supervised)) {
@@ -315,10 +350,13 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
      */
     @Override
     public List<Instance> adopt(java.util.UUID deploymentId) {
-        List<Instance> instances = live.values().stream().map(SupervisedInstance::instance)
-                .filter(i -> i.deploymentId().equals(deploymentId)).toList();
-        instances.forEach(i -> unclaimed.remove(i.id()));
-        return instances;
+        synchronized (unclaimed) {
+            // One being stopped (asked to, or left unclaimed past the grace) is no longer anyone's to adopt.
+            List<Instance> instances = live.values().stream().filter(i -> !i.stopping()).map(SupervisedInstance::instance)
+                    .filter(i -> i.deploymentId().equals(deploymentId)).toList();
+            instances.forEach(i -> unclaimed.remove(i.id()));
+            return instances;
+        }
     }
 
     @Override
@@ -344,7 +382,9 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
     /** Every instance counts as unclaimed until a control plane adopts it, for {@link #UNCLAIMED_GRACE} from now. */
     @Override
     public void expectAdoption() {
-        live.keySet().forEach(unclaimed::add);
+        synchronized (unclaimed) {
+            live.keySet().forEach(unclaimed::add);
+        }
         scheduleClaimDeadline();
     }
 
@@ -362,10 +402,16 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
             String id = files.instanceId();
             Optional<SupervisionDir.Saved> saved = files.loadLaunch(sealer);
             Optional<SupervisionDir.ProcessRecord> record = files.loadProcess();
-            if (saved.isEmpty() || record.isEmpty()) {
+            if (saved.isEmpty() || record.isEmpty() || files.stopping()) {
+                // Not to be run again: asked to stop before the kill, or nothing could supervise it.
                 record.flatMap(SupervisionDir.ProcessRecord::find).ifPresent(ProcessTree::kill);
-                log.atWarn().addKeyValue("instance", id).log("Stopped an instance an earlier runtime process started: its saved"
-                        + " launch {}", saved.isEmpty() ? "does not open (another secret key?) or is missing" : "has no process");
+                int strays = ProcessTree.killStrays(id);
+                saved.map(SupervisionDir.Saved::launch).map(SupervisedInstance.Launch::limits)
+                        .ifPresent(limits -> limits.placement().remove());
+                log.atWarn().addKeyValue("instance", id).addKeyValue("strays", strays).log("Stopped an instance an earlier runtime"
+                        + " process started: {}", files.stopping() ? "it was being stopped"
+                        : saved.isEmpty() ? "its saved launch does not open (another secret key?) or is missing"
+                        : "its process was never recorded");
                 files.delete();
                 deleteRecursively(workRoot.resolve("instances").resolve(id));
                 continue;
@@ -400,13 +446,23 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         if (System.nanoTime() - claimDeadline < 0) {
             return; // the deadline moved: its own run comes later
         }
-        for (String id : List.copyOf(unclaimed)) {
-            SupervisedInstance supervised = live.get(id);
-            if (supervised != null && unclaimed.remove(id)) {
-                supervised.output().system("no control plane claimed this instance within " + HealthProbe.describe(unclaimedGrace)
-                        + ": stopping it (a launch interrupted by a restart left it)");
-                Thread.ofVirtual().name("helix-unclaimed-" + id).start(() -> cleanup(supervised.instance(), CLOSE_GRACE));
+        List<SupervisedInstance> abandoned = new ArrayList<>();
+        synchronized (unclaimed) {
+            for (String id : List.copyOf(unclaimed)) {
+                SupervisedInstance supervised = live.get(id);
+                unclaimed.remove(id);
+                if (supervised != null) {
+                    // Marked under the lock: an adopt from now on does not hand it out.
+                    supervised.beginStopping();
+                    abandoned.add(supervised);
+                }
             }
+        }
+        for (SupervisedInstance supervised : abandoned) {
+            supervised.output().system("no control plane claimed this instance within " + HealthProbe.describe(unclaimedGrace)
+                    + ": stopping it (a launch interrupted by a restart left it)");
+            Thread.ofVirtual().name("helix-unclaimed-" + supervised.instance().id())
+                    .start(() -> cleanup(supervised.instance(), CLOSE_GRACE));
         }
     }
 

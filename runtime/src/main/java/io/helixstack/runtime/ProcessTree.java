@@ -26,6 +26,42 @@ final class ProcessTree {
         }
     }
 
+    /**
+     * SIGKILL to every process tree started for the instance {@code instanceId} that is still around: found by the
+     * {@code HELIX_INSTANCE_ID} of its environment, for the processes no record points at (a runtime process killed
+     * between starting an instance and writing down its pid). The number of trees killed.
+     */
+    static int killStrays(String instanceId) {
+        byte[] marker = ("HELIX_INSTANCE_ID=" + instanceId + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<ProcessHandle> found = ProcessHandle.allProcesses().filter(p -> environContains(p.pid(), marker))
+                // The roots only: their descendants go with them.
+                .filter(p -> p.parent().map(parent -> !environContains(parent.pid(), marker)).orElse(true)).toList();
+        found.forEach(ProcessTree::kill);
+        return found.size();
+    }
+
+    private static boolean environContains(long pid, byte[] marker) {
+        byte[] environ;
+        try {
+            environ = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "environ"));
+        } catch (java.io.IOException | SecurityException e) {
+            return false; // gone, or not ours to read
+        }
+        outer:
+        for (int i = 0; i + marker.length <= environ.length; i++) {
+            if (i > 0 && environ[i - 1] != 0) {
+                continue; // only at the start of a variable
+            }
+            for (int j = 0; j < marker.length; j++) {
+                if (environ[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** SIGKILL to everything; the snapshot is taken first, so children reparented by the kill are not missed. */
     static void kill(ProcessHandle root) {
         List<ProcessHandle> descendants = root.descendants().toList();

@@ -72,6 +72,7 @@ final class SupervisedInstance {
     private int endedRun;
     private String notReadyReason;
     private boolean stopping;
+    private boolean abandoned;
     private boolean everReady;
     private Backoff backoff = Backoff.none();
     private Scheduler.Cancellable pendingRestart;
@@ -108,6 +109,16 @@ final class SupervisedInstance {
         tail.poll();
     }
 
+    /** Whether it was asked to stop (and is stopping or stopped). */
+    synchronized boolean stopping() {
+        return stopping || abandoned;
+    }
+
+    /** Marks it as about to be stopped, before {@link #stop} runs (so nobody adopts it in between). */
+    synchronized void beginStopping() {
+        abandoned = true;
+    }
+
     synchronized InstanceStatus status() {
         return status;
     }
@@ -141,6 +152,8 @@ final class SupervisedInstance {
         everReady = true;
         Optional<ProcessHandle> running = record.find();
         if (running.isEmpty()) {
+            // A run the old runtime started but had not written down yet would hold the port: gone first.
+            ProcessTree.killStrays(instance.id());
             restarts++;
             output.system("not running when the runtime started again (pid " + record.pid() + " is gone): starting it again"
                     + " (restart #" + restarts + ")");
@@ -253,7 +266,13 @@ final class SupervisedInstance {
             return;
         }
         process = started.toHandle();
-        files.saveProcess(SupervisionDir.ProcessRecord.of(process, restarts));
+        try {
+            files.saveProcess(SupervisionDir.ProcessRecord.of(process, restarts));
+        } catch (java.io.UncheckedIOException e) {
+            // A process no record points at could not be taken over, nor told from a stray: it does not run.
+            output.system("could not record the process (" + e.getMessage() + "): stopping it");
+            ProcessTree.kill(process);
+        }
         output.system("started " + (thisRun == 1 ? "" : "again ") + "on " + instance.endpoint() + " (pid " + started.pid() + ")");
         log.atInfo().addKeyValue("instance", instance.id()).addKeyValue("run", thisRun).addKeyValue("pid", started.pid())
                 .log("Started");

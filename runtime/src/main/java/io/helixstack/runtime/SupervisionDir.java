@@ -26,6 +26,7 @@ import java.util.Optional;
  *   <li>{@code launch.sealed}: the instance, its command line, environment and health check, sealed (the environment
  *       holds the app's secrets);</li>
  *   <li>{@code process}: the running process — pid, start time (a reused pid has another), restarts so far;</li>
+ *   <li>{@code stopping}: present once the instance was asked to stop (it is not started again);</li>
  *   <li>{@code stdout.log}, {@code stderr.log}: the app's output, appended to by the app itself, so it never writes into
  *       a pipe nobody reads; {@code offsets}: how far the log has read them.</li>
  * </ul>
@@ -160,6 +161,15 @@ final class SupervisionDir {
 
     Optional<ProcessRecord> loadProcess() {
         return readLongs("process", 3).map(v -> new ProcessRecord(v[0], v[1], (int) v[2]));
+    }
+
+    /** Written before the instance is asked to stop: a runtime killed meanwhile leaves it to the next to finish the stop. */
+    void markStopping() {
+        write("stopping", new byte[0]);
+    }
+
+    boolean stopping() {
+        return Files.exists(dir.resolve("stopping"));
     }
 
     void saveOffsets(long stdout, long stderr) {

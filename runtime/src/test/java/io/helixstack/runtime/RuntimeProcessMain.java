@@ -15,7 +15,8 @@ import java.util.Map;
  * from the app's stdout as {@code LOG <line>}, until it is killed.
  *
  * <p>Arguments: helix home, work root, artifact directory, the sealing key in hex, sandbox (true/false), a secret for
- * the app's environment.
+ * the app's environment, and optionally {@code ignore-sigterm} (the app does not stop on SIGTERM). A line {@code STOP} on
+ * standard input starts stopping the instance (with a grace of minutes, so a kill finds it mid-stop).
  */
 public final class RuntimeProcessMain {
     private RuntimeProcessMain() {
@@ -26,7 +27,20 @@ public final class RuntimeProcessMain {
         ProcessRuntimeDriver driver = new ProcessRuntimeDriver(Path.of(args[0]), Path.of(args[1]), sink,
                 TestApps.sealerWith(new io.helixstack.store.SecretBox(HexFormat.of().parseHex(args[3]))),
                 Boolean.parseBoolean(args[4]));
-        Instance instance = driver.deploy(TestApps.node(Path.of(args[2]), Map.of("SECRET", args[5]), HealthCheck.defaults()));
+        Map<String, String> env = args.length > 6 && args[6].equals("ignore-sigterm")
+                ? Map.of("SECRET", args[5], "IGNORE_SIGTERM", "1") : Map.of("SECRET", args[5]);
+        Instance instance = driver.deploy(TestApps.node(Path.of(args[2]), env, HealthCheck.defaults()));
+        Thread.ofPlatform().daemon().start(() -> {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.equals("STOP")) {
+                        Thread.ofPlatform().daemon().start(() -> driver.cleanup(instance, java.time.Duration.ofMinutes(5)));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the test is gone
+            }
+        });
         if (!(driver.awaitReady(instance) instanceof Readiness.Ready)) {
             System.out.println("NOT READY");
             System.exit(1);

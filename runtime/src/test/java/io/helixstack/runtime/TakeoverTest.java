@@ -178,6 +178,37 @@ class TakeoverTest {
     }
 
     @Test
+    void anInstanceTheRuntimeWasStoppingWhenKilledIsStoppedNotStartedAgain() throws Exception {
+        Instance instance = startRuntimeAndKillIt(true, () -> {
+            runtime.getOutputStream().write("STOP\n".getBytes(StandardCharsets.UTF_8));
+            runtime.getOutputStream().flush();
+            await().until(() -> runtimeOutput.contains("LOG got SIGTERM"));
+            assertThat(workRoot.resolve("supervised").resolve(instance(runtimeOutput).id()).resolve("stopping")).exists();
+        });
+        assertThat(listening(instance)).as("it ignores SIGTERM: still up when the runtime dies").isTrue();
+
+        next = takeOver(SecretBox::new, Duration.ofMinutes(5));
+
+        assertThat(next.adopt(instance.deploymentId())).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listening(instance)).isFalse());
+        assertThat(workRoot.resolve("supervised").resolve(instance.id())).doesNotExist();
+        assertThat(workRoot.resolve("instances").resolve(instance.id())).doesNotExist();
+    }
+
+    @Test
+    void anInstanceWhosePidWasNeverRecordedIsFoundByItsIdAndStopped() throws Exception {
+        Instance instance = startRuntimeAndKillIt();
+        // As a runtime killed between starting the process and writing down its pid leaves it.
+        Files.delete(workRoot.resolve("supervised").resolve(instance.id()).resolve("process"));
+
+        next = takeOver(SecretBox::new, Duration.ofMinutes(5));
+
+        assertThat(next.adopt(instance.deploymentId())).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listening(instance)).isFalse());
+        assertThat(workRoot.resolve("supervised").resolve(instance.id())).doesNotExist();
+    }
+
+    @Test
     void theSavedLaunchKeepsTheSecretSealedAndAnotherKeyCannotRunItSoItIsStopped() throws IOException {
         Instance instance = startRuntimeAndKillIt();
         Path saved = workRoot.resolve("supervised").resolve(instance.id()).resolve("launch.sealed");
@@ -194,12 +225,25 @@ class TakeoverTest {
 
     /** Starts a runtime process that deploys the server, waits until it has read a line of its output, then SIGKILLs it. */
     private Instance startRuntimeAndKillIt() {
+        return startRuntimeAndKillIt(false, () -> { });
+    }
+
+    /** What the READY line of the runtime process's output names. */
+    private static Instance instance(List<String> output) {
+        String[] ready = output.stream().filter(l -> l.startsWith("READY")).findFirst()
+                .orElseThrow(() -> new AssertionError("the runtime process did not deploy: " + output)).split(" ");
+        return new Instance(ready[1], UUID.fromString(ready[3]), "hello", "web",
+                new Endpoint(ProcessRuntimeDriver.HOST, Integer.parseInt(ready[2])));
+    }
+
+    /** As {@link #startRuntimeAndKillIt()}, the app ignoring SIGTERM if asked, and {@code beforeKill} run just before the kill. */
+    private Instance startRuntimeAndKillIt(boolean ignoreSigterm, ThrowingRunnable beforeKill) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         try {
             runtime = new ProcessBuilder(java, "-cp", classpath, RuntimeProcessMain.class.getName(), home.toString(),
-                    workRoot.toString(), artifact.toString(), HexFormat.of().formatHex(key), "true", SECRET)
-                    .redirectErrorStream(true).start();
+                    workRoot.toString(), artifact.toString(), HexFormat.of().formatHex(key), "true", SECRET,
+                    ignoreSigterm ? "ignore-sigterm" : "-").redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new AssertionError("cannot start the runtime process", e);
         }
@@ -212,16 +256,23 @@ class TakeoverTest {
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> runtimeOutput.stream().anyMatch(l -> l.startsWith("READY"))
                 || !runtime.isAlive());
-        String[] ready = runtimeOutput.stream().filter(l -> l.startsWith("READY")).findFirst()
-                .orElseThrow(() -> new AssertionError("the runtime process did not deploy: " + runtimeOutput)).split(" ");
-        Instance instance = new Instance(ready[1], UUID.fromString(ready[3]), "hello", "web",
-                new Endpoint(ProcessRuntimeDriver.HOST, Integer.parseInt(ready[2])));
+        Instance instance = instance(runtimeOutput);
         await().until(() -> runtimeOutput.contains("LOG listening on 127.0.0.1:" + instance.endpoint().port()));
+        try {
+            beforeKill.run();
+        } catch (Exception e) {
+            throw new AssertionError("before the kill", e);
+        }
 
         runtime.destroyForcibly();
         await().until(() -> !runtime.isAlive());
         assertThat(TestHttp.get(instance, "/")).isEqualTo("ok");
         return instance;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private ProcessRuntimeDriver takeOver(java.util.function.Function<byte[], SecretBox> box, Duration grace) {

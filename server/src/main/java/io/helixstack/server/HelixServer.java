@@ -65,6 +65,9 @@ public final class HelixServer implements AutoCloseable {
     private static final java.time.Duration RUNTIME_WATCH_INTERVAL = java.time.Duration.ofSeconds(2);
     /** How often a control plane makes sure its delivery process serves the last table (it may have started again). */
     private static final java.time.Duration DELIVERY_WATCH_INTERVAL = java.time.Duration.ofMillis(500);
+    /** How long a control process waits at start for its runtime and delivery processes to answer, and how often it asks. */
+    private static final java.time.Duration AGENT_CONNECT_WAIT = java.time.Duration.ofSeconds(60);
+    private static final java.time.Duration AGENT_CONNECT_RETRY = java.time.Duration.ofMillis(500);
     /** The delivery agent's query for its proxy's live request figures of one app. */
     private static final String PROXY_REQUESTS = "requests";
     /** The delivery agent's query for its proxy's series in Prometheus text. */
@@ -162,7 +165,7 @@ public final class HelixServer implements AutoCloseable {
             } else if (topology.has(Topology.Plane.CONTROL)) {
                 // Runtime processes, one per region: every application runs in each of them.
                 topology.runtimes().forEach((region, url) -> {
-                    RemoteRuntimeDriver remote = new RemoteRuntimeDriver(url, runtimeToken);
+                    RemoteRuntimeDriver remote = connect("runtime", url, () -> new RemoteRuntimeDriver(url, runtimeToken));
                     toClose.push(remote::close);
                     regions.add(new RuntimeTargets.Target(remote, java.util.Optional.empty(), region));
                 });
@@ -216,7 +219,8 @@ public final class HelixServer implements AutoCloseable {
         RemoteDeliveryProvider remoteDelivery = null;
         if (proxy == null) {
             // The delivery process: it serves users while this process starts, stops or restarts.
-            remoteDelivery = new RemoteDeliveryProvider(topology.delivery(), deliveryToken);
+            remoteDelivery = connect("delivery", topology.delivery(),
+                    () -> new RemoteDeliveryProvider(topology.delivery(), deliveryToken));
             toClose.push(remoteDelivery);
             delivery = remoteDelivery;
         }
@@ -297,6 +301,35 @@ public final class HelixServer implements AutoCloseable {
                 .addKeyValue("git", scheme + "://" + config.bind() + ":" + api.port() + "/git/<app>.git"
                         + (ssh == null ? "" : ", ssh://git@" + config.bind() + ":" + ssh.port() + "/<app>.git"))
                 .addKeyValue("home", config.home()).log("HelixStack is up");
+    }
+
+    /**
+     * Connects to another plane's agent, waiting up to {@link #AGENT_CONNECT_WAIT} for it to answer: processes started
+     * together need not start in order. A refusal (a wrong token) fails at once.
+     */
+    private static <T> T connect(String plane, java.net.URI address, java.util.function.Supplier<T> connect) {
+        long deadline = System.nanoTime() + AGENT_CONNECT_WAIT.toNanos();
+        boolean told = false;
+        while (true) {
+            try {
+                return connect.get();
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("did not answer") || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                if (!told) {
+                    told = true;
+                    log.atInfo().addKeyValue("plane", plane).addKeyValue("address", address)
+                            .log("Waiting for the {} plane to answer", plane);
+                }
+                try {
+                    Thread.sleep(AGENT_CONNECT_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The delivery process's answer to {@code requests {"app": …}}: its proxy's live request figures of the app. */
