@@ -13,11 +13,9 @@ import io.helixstack.plugin.api.DeliveryProvider;
 import io.helixstack.plugin.api.EventBus;
 import io.helixstack.plugin.api.Subscription;
 import io.helixstack.plugin.api.Instance;
-import io.helixstack.plugin.api.RouteTable;
 import io.helixstack.plugin.api.RuntimeDriver;
 import io.helixstack.store.Store;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +36,6 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeploymentOrchestrator.class);
     /** How often a deployment interrupted by a platform stop is resumed before it is failed instead. */
     static final int MAX_RESUMES = 1;
-    private static final Set<DeploymentState> IN_FLIGHT = DeploymentBuilder.IN_FLIGHT;
     /** The durable bus consumer that releases what build workers built (when builds run elsewhere). */
     public static final String RELEASES_CONSUMER = "releases";
 
@@ -59,16 +55,16 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     private final DeploymentBuilder builder;
     private final Builds building;
     private final DeliveryProvider delivery;
-    /** The delivery plane's routes from before this start, while recovery restores them; null after. Guarded by switchLock. */
-    private RouteTable carriedOver;
     private final ControlConfig config;
     private final Clock clock;
     private final InstanceLauncher launcher;
     private final ManagedDatabases databases;
     private final RuntimeTargets targets;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deploy-", 0).factory());
-    private final ReentrantLock switchLock = new ReentrantLock();
-    private final ServingState serving = new ServingState();
+    /** The switch: every read or change of {@code serving} holds its lock. */
+    private final RouteSwitch routes;
+    private final Recovery recovery;
+    private final ServingState serving;
 
     public DeploymentOrchestrator(Store store, BuildService builds, RuntimeDriver runtime, DeliveryProvider delivery,
                                   PlatformLog platformLog, ControlConfig config, Clock clock) {
@@ -97,9 +93,12 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         this.store = store;
         this.builds = builds;
         this.delivery = delivery;
+        this.routes = new RouteSwitch(delivery, config);
+        this.serving = routes.serving();
         this.config = config;
         this.clock = clock;
         this.launcher = new InstanceLauncher(store, targets, platformLog, config, databases);
+        this.recovery = new Recovery(this, store, launcher, routes, targets, workers, clock, building);
     }
 
     /** Records a queued production deployment of {@code source} and starts building it in the background. */
@@ -159,17 +158,17 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         String name = app.name().value();
         List<ServingState.Served> removed = new java.util.ArrayList<>();
         Optional<UUID> stored;
-        switchLock.lock();
+        routes.lock();
         try {
             stored = store.deployments().removePreview(app.id(), name, environment, reason);
             serving.removeLive(name, environment).forEach(id -> removed.addAll(serving.remove(id)));
             Set<UUID> gone = new java.util.HashSet<>();
             stored.ifPresent(gone::add);
             removed.forEach(r -> gone.add(r.deploymentId()));
-            dropCarriedOver(gone);
-            publishRoutes();
+            routes.dropCarriedOver(gone);
+            routes.publish();
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         // The host answers no more from here on; in-flight requests finish on the worker, not in the caller's request.
         // The preview's databases go once its instances are stopped (they hold connections to them).
@@ -237,7 +236,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
             throw new io.helixstack.store.ConflictException("static files are served by the delivery plane in every region"
                     + " (expected: a rollback without regions)");
         }
-        switchLock.lock();
+        routes.lock();
         try {
             if (serving.live(target.app(), target.environment()).isEmpty()) {
                 throw new io.helixstack.store.ConflictException(target.environment() + " serves nothing to roll back from"
@@ -250,7 +249,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                         + " already (expected: regions that serve another deployment)");
             }
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         List<RuntimeTargets.Target> scoped = all.stream().filter(t -> regions.contains(t.region())).toList();
         workers.submit(() -> {
@@ -277,7 +276,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
         List<ServingState.Served> next = ((InstanceLauncher.Placement.Started) placed).served();
         List<ServingState.Served> replaced = new java.util.ArrayList<>();
-        switchLock.lock();
+        routes.lock();
         try {
             Optional<UUID> live = serving.live(target.app(), target.environment());
             try {
@@ -295,10 +294,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 }
                 serving.put(n);
             }
-            publishRoutes();
+            routes.publish();
             next.forEach(launcher::promote);
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         launcher.note(target, "Rolled " + String.join(", ", names) + " back to " + target.label() + "; the other regions keep"
                 + " serving what they served");
@@ -326,89 +325,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * built or half-started one is released again — once: a deployment interrupted a second time fails with the reason.
      */
     public void recover() {
-        int stale = store.instances().markAllStopped();
-        // Builds on the bus belong to the build workers: a worker that died leaves its event to another (BuildWorker).
-        Set<DeploymentState> ours = building == Builds.HERE ? IN_FLIGHT : EnumSet.of(DeploymentState.BUILT, DeploymentState.DEPLOYING);
-        if (building == Builds.HERE) {
-            store.builds().failRunning("interrupted: HelixStack stopped during the build");
-        }
-        List<Deployment> resumable = new java.util.ArrayList<>();
-        for (Deployment d : store.deployments().listInStates(ours)) {
-            if (store.deployments().resumed(d.id()) > MAX_RESUMES) {
-                String reason = "interrupted again: HelixStack stopped while this deployment was " + d.state().wireName()
-                        + ", after resuming it once already; deploy again";
-                store.deployments().transition(d.id(), IN_FLIGHT, DeploymentState.FAILED, reason,
-                        new Event.DeploymentFailed(d.id(), reason, clock.instant()));
-            } else {
-                resumable.add(d);
-            }
-        }
-        List<Deployment> live = store.deployments().listInStates(Set.of(DeploymentState.LIVE));
-        carryOverServedRoutes(!live.isEmpty());
-        java.util.concurrent.atomic.AtomicInteger restoring = new java.util.concurrent.atomic.AtomicInteger(live.size());
-        for (Deployment d : live) {
-            workers.submit(() -> {
-                try {
-                    guarded(d.id(), () -> restoreLive(d));
-                } finally {
-                    if (restoring.decrementAndGet() == 0) {
-                        endCarryOver();
-                    }
-                }
-            });
-        }
-        for (Deployment d : store.deployments().listInStates(Set.of(DeploymentState.SUPERSEDED, DeploymentState.ROLLED_BACK))) {
-            artifactOf(d).filter(a -> a.metadata().kind() == ArtifactKind.STATIC).ifPresent(a -> {
-                switchLock.lock();
-                try {
-                    serving.put(launcher.staticServed(d, a));
-                    publishRoutes();
-                } finally {
-                    switchLock.unlock();
-                }
-            });
-        }
-        // Live deployments are served again first; what was mid-way resumes after, in the order it was asked for.
-        resumable.sort(java.util.Comparator.comparing(Deployment::createdAt));
-        for (Deployment d : resumable) {
-            workers.submit(() -> resume(d));
-        }
-        log.atInfo().addKeyValue("staleInstances", stale).addKeyValue("resumed", resumable.size()).log("Recovered deployments");
+        recovery.recover();
     }
 
-    /** Picks an interrupted deployment up again from the last step it had finished. */
-    private void resume(Deployment d) {
-        Application app = store.applications().byId(d.applicationId()).orElseThrow();
-        guarded(d.id(), () -> {
-            switch (d.state()) {
-                case QUEUED, BUILDING -> {
-                    if (d.state() == DeploymentState.BUILDING && !store.deployments().transition(d.id(),
-                            Set.of(DeploymentState.BUILDING), DeploymentState.QUEUED, null, null)) {
-                        return;
-                    }
-                    launcher.note(d, "Resuming " + d.label() + " after a HelixStack restart: building it again");
-                    buildAndRelease(app, d);
-                }
-                case BUILT, DEPLOYING -> {
-                    Optional<Artifact> artifact = artifactOf(d);
-                    if (artifact.isEmpty()) {
-                        fail(d.id(), "interrupted: HelixStack stopped while this deployment was " + d.state().wireName()
-                                + ", and its artifact is gone; deploy again");
-                        return;
-                    }
-                    if (d.state() == DeploymentState.DEPLOYING && !store.deployments().transition(d.id(),
-                            Set.of(DeploymentState.DEPLOYING), DeploymentState.BUILT, null, null)) {
-                        return;
-                    }
-                    launcher.note(d, "Resuming " + d.label() + " after a HelixStack restart: starting its instances again");
-                    release(app, d.id(), artifact.get(), false, DeploymentState.BUILT);
-                }
-                default -> { }
-            }
-        });
-    }
-
-    private void buildAndRelease(Application app, Deployment d) {
+    void buildAndRelease(Application app, Deployment d) {
         guarded(d.id(), () -> builder.build(app, d).ifPresent(artifact -> release(app, d.id(), artifact, false, DeploymentState.BUILT)));
     }
 
@@ -416,7 +336,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * Starts the deployment's instances in every region, waits for health, then switches traffic to it everywhere and
      * drains what it replaces (the previous live deployment, and what rolled-back regions served).
      */
-    private void release(Application app, UUID deploymentId, Artifact artifact, boolean rollback, DeploymentState before) {
+    void release(Application app, UUID deploymentId, Artifact artifact, boolean rollback, DeploymentState before) {
         if (!rollback && !store.deployments().transition(deploymentId, Set.of(DeploymentState.BUILT), DeploymentState.DEPLOYING, null, null)) {
             return;
         }
@@ -433,7 +353,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         }
         List<ServingState.Served> next = ((InstanceLauncher.Placement.Started) placed).served();
         List<ServingState.Served> replaced = new java.util.ArrayList<>();
-        switchLock.lock();
+        routes.lock();
         try {
             Optional<Deployment> current = serving.live(d.app(), d.environment()).flatMap(store.deployments()::find);
             if (!rollback && current.isPresent() && current.get().number() > d.number() && current.get().state() == DeploymentState.LIVE) {
@@ -462,7 +382,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                         });
                     }
                 }
-                publishRoutes();
+                routes.publish();
                 next.forEach(launcher::promote);
                 launcher.note(d, (rollback ? "Rolled back to " : "Promoted ") + d.label() + ": " + config.url(config.environmentHost(d.app(), d.environment()))
                         + " now serves it");
@@ -470,7 +390,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                         .log("Promoted");
             }
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         replaced.stream().filter(r -> !r.instances().isEmpty()).forEach(this::drainAndStop);
     }
@@ -479,11 +399,11 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         Optional<String> failure = replaceInstances(app, live, null);
         // Regions rolled back to another deployment restart too: the new configuration reaches every region.
         Map<String, UUID> rolledBack;
-        switchLock.lock();
+        routes.lock();
         try {
             rolledBack = serving.rolledBack(live.app(), live.environment());
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         for (UUID other : new java.util.HashSet<>(rolledBack.values())) {
             store.deployments().find(other).ifPresent(o -> replaceInstances(app, o, null).ifPresent(f -> launcher.note(o,
@@ -501,17 +421,17 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      *
      * @return empty when they did, else why not, as a restart's failure reason
      */
-    private Optional<String> replaceInstances(Application app, Deployment d, Set<String> onlyRegions) {
+    Optional<String> replaceInstances(Application app, Deployment d, Set<String> onlyRegions) {
         Optional<Artifact> artifact = artifactOf(d);
         if (artifact.isEmpty()) {
             return Optional.of("restart failed: artifact " + d.artifactDigest() + " is no longer stored");
         }
         List<String> regions;
-        switchLock.lock();
+        routes.lock();
         try {
             regions = serving.get(d.id()).stream().map(ServingState.Served::region).toList();
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         List<RuntimeTargets.Target> where = regions.isEmpty() || regions.contains(ServingState.EVERYWHERE) ? targets.of(app.id())
                 : targets.of(app.id()).stream().filter(t -> regions.contains(t.region())
@@ -526,7 +446,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         List<ServingState.Served> fresh = ((InstanceLauncher.Placement.Started) placed).served();
         List<ServingState.Served> old = new java.util.ArrayList<>();
         List<ServingState.Served> unused = new java.util.ArrayList<>();
-        switchLock.lock();
+        routes.lock();
         try {
             for (ServingState.Served f : fresh) {
                 Optional<ServingState.Served> current = serving.get(d.id(), f.region());
@@ -538,10 +458,10 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                     unused.add(f);
                 }
             }
-            publishRoutes();
+            routes.publish();
             fresh.stream().filter(f -> !unused.contains(f)).forEach(launcher::promote);
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         unused.forEach(u -> launcher.stop(u.instances()));
         old.stream().filter(o -> !o.instances().isEmpty()).forEach(this::drainAndStop);
@@ -554,162 +474,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
      * restart does. In the background.
      */
     public void instancesLost(RuntimeDriver driver) {
-        try {
-            // What the restarted runtime took over and nobody here adopts below (a launch its death interrupted) is stopped.
-            driver.expectAdoption();
-        } catch (RuntimeException e) {
-            log.atWarn().log("Could not tell the restarted runtime plane a control plane is adopting: {}", e.getMessage());
-        }
-        Map<UUID, Map<String, Set<String>>> served = new java.util.HashMap<>();
-        for (ServingState.Served s : servedByRegion()) {
-            Set<String> ids = s.instances().stream().filter(i -> launcher.driver(i) == driver).map(Instance::id)
-                    .collect(java.util.stream.Collectors.toSet());
-            if (!ids.isEmpty()) {
-                served.computeIfAbsent(s.deploymentId(), id -> new java.util.HashMap<>()).put(s.region(), ids);
-            }
-        }
-        served.forEach((id, byRegion) -> store.deployments().find(id).ifPresent(d -> workers.submit(() -> {
-            Set<String> kept = keptBy(driver, d);
-            Set<String> lost = byRegion.entrySet().stream().filter(e -> !kept.containsAll(e.getValue())).map(Map.Entry::getKey)
-                    .collect(java.util.stream.Collectors.toSet());
-            if (lost.isEmpty()) {
-                launcher.note(d, "The runtime plane running " + d.label() + " started again and took its instances over:"
-                        + " they kept serving");
-                return;
-            }
-            Application app = store.applications().byId(d.applicationId()).orElseThrow();
-            launcher.note(d, "The runtime plane running " + d.label() + " started again without its instances: starting"
-                    + " them again");
-            Optional<String> failure = replaceInstances(app, d, lost);
-            launcher.note(d, failure.map(f -> "Could not start " + d.label() + " again: " + f)
-                    .orElse("Serving " + d.label() + " again on the restarted runtime plane"));
-        })));
-    }
-
-    /** The ids of the deployment's instances the driver still runs (and now counts as claimed); none when unreachable. */
-    private static Set<String> keptBy(RuntimeDriver driver, Deployment d) {
-        try {
-            return driver.adopt(d.id()).stream().map(Instance::id).collect(java.util.stream.Collectors.toSet());
-        } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("deployment", d.id()).log("Could not ask the restarted runtime plane for its instances: {}",
-                    e.getMessage());
-            return Set.of();
-        }
-    }
-
-    /**
-     * Serves a live deployment again after a start: in each region, what its instances there still run (a cluster's pods
-     * outlive the platform; a runtime process outlives a control process), or new instances; regions rolled back to
-     * another deployment get that one.
-     */
-    private void restoreLive(Deployment d) {
-        Application app = store.applications().byId(d.applicationId()).orElseThrow();
-        Map<String, UUID> rolledBack = store.deployments().rolledBackRegions(app.id(), d.environment());
-        List<ServingState.Served> restored = new java.util.ArrayList<>();
-        for (RuntimeTargets.Target region : targets.of(app.id())) {
-            Deployment which = Optional.ofNullable(rolledBack.get(region.region())).flatMap(store.deployments()::find).orElse(d);
-            Optional<Artifact> artifact = artifactOf(which);
-            if (artifact.isEmpty()) {
-                launcher.note(which, "Could not serve " + which.label() + " in " + region.region() + " after a HelixStack restart:"
-                        + " its artifact " + which.artifactDigest() + " is no longer stored");
-                continue;
-            }
-            Optional<ServingState.Served> adopted = launcher.adopt(which, artifact.get(), region);
-            InstanceLauncher.Launch launch = adopted.<InstanceLauncher.Launch>map(InstanceLauncher.Launch.Started::new)
-                    .orElseGet(() -> launcher.launch(which, artifact.get(), envOf(app, which), false, region));
-            switch (launch) {
-                case InstanceLauncher.Launch.Started s -> restored.add(s.served());
-                case InstanceLauncher.Launch.Failed f -> launcher.note(which, "Could not start " + which.label() + " in "
-                        + region.region() + " after a HelixStack restart: " + f.reason());
-            }
-            if (!restored.isEmpty() && restored.getLast().region().equals(ServingState.EVERYWHERE)) {
-                break; // static files: the delivery plane serves them in every region
-            }
-        }
-        if (restored.isEmpty()) {
-            return;
-        }
-        boolean overtaken;
-        switchLock.lock();
-        try {
-            // A deployment promoted since the start is newer than what the database said live at recovery.
-            overtaken = serving.live(d.app(), d.environment()).isPresent();
-            if (!overtaken) {
-                restored.forEach(serving::put);
-                serving.makeLive(d.app(), d.environment(), d.id());
-                rolledBack.forEach((region, id) -> {
-                    if (!id.equals(d.id()) && serving.get(id, region).isPresent()) {
-                        serving.rollBack(d.app(), d.environment(), Set.of(region), id);
-                    }
-                });
-                publishRoutes();
-                restored.forEach(launcher::promote);
-            }
-        } finally {
-            switchLock.unlock();
-        }
-        if (overtaken) {
-            restored.forEach(r -> launcher.stop(r.instances()));
-            return;
-        }
-        launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart"
-                + (rolledBack.isEmpty() ? "" : " (regions rolled back: " + String.join(", ", new java.util.TreeSet<>(rolledBack.keySet())) + ")"));
-    }
-
-    /**
-     * A delivery process outlives a control process: what it serves when this one starts stays under the routes recovery
-     * restores, deployment by deployment, so no app stops answering because another was restored first.
-     */
-    private void carryOverServedRoutes(boolean anythingToRestore) {
-        RouteTable served;
-        try {
-            served = delivery.routes();
-        } catch (RuntimeException e) {
-            log.atWarn().log("Could not read the routes the delivery plane serves; recovery publishes its own: {}", e.getMessage());
-            return;
-        }
-        if (anythingToRestore && !served.asMap().isEmpty()) {
-            switchLock.lock();
-            try {
-                carriedOver = served;
-            } finally {
-                switchLock.unlock();
-            }
-            log.atInfo().addKeyValue("hosts", served.asMap().size()).log("Keeping the delivery plane's routes while recovery"
-                    + " restores what they serve");
-        }
-    }
-
-    // Called with switchLock held: routes of deployments that stopped serving during recovery are not carried any more.
-    private void dropCarriedOver(Set<UUID> deploymentIds) {
-        if (carriedOver != null && !deploymentIds.isEmpty()) {
-            Map<String, io.helixstack.plugin.api.Route> kept = new java.util.HashMap<>(carriedOver.asMap());
-            kept.values().removeIf(r -> deploymentIds.contains(r.deploymentId()));
-            carriedOver = RouteTable.of(kept);
-        }
-    }
-
-    private void endCarryOver() {
-        switchLock.lock();
-        try {
-            if (carriedOver != null) {
-                carriedOver = null;
-                publishRoutes();
-            }
-        } finally {
-            switchLock.unlock();
-        }
-    }
-
-    // Called with switchLock held: the table of what is served, over what was carried over from before a restart.
-    private void publishRoutes() {
-        RouteTable table = serving.routeTable(config);
-        if (carriedOver != null) {
-            Map<String, io.helixstack.plugin.api.Route> merged = new java.util.HashMap<>(carriedOver.asMap());
-            merged.putAll(table.asMap());
-            table = RouteTable.of(merged);
-        }
-        delivery.publishRoutes(table);
+        recovery.instancesLost(driver);
     }
 
     private void drainAndStop(ServingState.Served old) {
@@ -721,20 +486,20 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         launcher.stop(old.instances());
     }
 
-    private Optional<Artifact> artifactOf(Deployment d) {
+    Optional<Artifact> artifactOf(Deployment d) {
         return Optional.ofNullable(d.artifactDigest()).flatMap(builds::artifact);
     }
 
-    private Map<String, String> envOf(Application app, Deployment d) {
+    Map<String, String> envOf(Application app, Deployment d) {
         return DeploymentBuilder.environment(store, app, d);
     }
 
-    private void fail(UUID deploymentId, String reason) {
+    void fail(UUID deploymentId, String reason) {
         builder.fail(deploymentId, reason);
     }
 
     /** Runs a step; an unexpected error fails the deployment with the error's message instead of leaving it hanging. */
-    private void guarded(UUID deploymentId, Runnable step) {
+    void guarded(UUID deploymentId, Runnable step) {
         try {
             step.run();
         } catch (RuntimeException e) {
@@ -768,7 +533,7 @@ public final class DeploymentOrchestrator implements AutoCloseable {
         ServingState.Served moved = ((InstanceLauncher.Launch.Started) launch).served();
         List<ServingState.Served> old = null;
         String refused = null;
-        switchLock.lock();
+        routes.lock();
         try {
             if (!serving.live(live.app(), live.environment()).equals(Optional.of(live.id()))) {
                 refused = "another deployment went live while " + live.label() + " was starting on the cluster; try again";
@@ -786,12 +551,12 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 }
                 old = serving.remove(live.id());
                 serving.put(moved);
-                publishRoutes();
+                routes.publish();
                 launcher.promote(moved);
                 targets.move(app.id(), target);
             }
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
         if (refused != null) {
             launcher.stop(moved.instances());
@@ -814,11 +579,11 @@ public final class DeploymentOrchestrator implements AutoCloseable {
 
     /** What the orchestrator serves now (for the API and tests): the deployment's instances in every region. */
     public List<Instance> instancesOf(UUID deploymentId) {
-        switchLock.lock();
+        routes.lock();
         try {
             return serving.get(deploymentId).stream().flatMap(s -> s.instances().stream()).toList();
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
     }
 
@@ -831,12 +596,12 @@ public final class DeploymentOrchestrator implements AutoCloseable {
                 parts.stream().flatMap(p -> p.instances().stream()).toList(), parts.getFirst().routes())).toList();
     }
 
-    private List<ServingState.Served> servedByRegion() {
-        switchLock.lock();
+    List<ServingState.Served> servedByRegion() {
+        routes.lock();
         try {
             return serving.all();
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
     }
 
@@ -846,13 +611,13 @@ public final class DeploymentOrchestrator implements AutoCloseable {
 
     /** The application's regions and what each serves of the environment now. */
     public List<RegionServing> regions(Application app, String environment) {
-        switchLock.lock();
+        routes.lock();
         try {
             Map<String, UUID> rolledBack = serving.rolledBack(app.name().value(), environment);
             return targets.of(app.id()).stream().map(t -> new RegionServing(t.region(),
                     serving.liveIn(app.name().value(), environment, t.region()), rolledBack.containsKey(t.region()))).toList();
         } finally {
-            switchLock.unlock();
+            routes.unlock();
         }
     }
 

@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Cgroups {
     static final long CPU_PERIOD_MICROS = 100_000;
+    /** How long removing a group waits for processes still in it to exit after SIGKILL. */
+    private static final java.time.Duration LEFTOVER_EXIT = java.time.Duration.ofSeconds(5);
+    private static final int REMOVE_ATTEMPTS = 20;
+    private static final java.time.Duration REMOVE_RETRY = java.time.Duration.ofMillis(50);
     private static final String PARENT = "helix";
     private static final Logger log = LoggerFactory.getLogger(Cgroups.class);
 
@@ -124,24 +128,53 @@ final class Cgroups {
         }
 
         void remove() {
-            // A process that outlived the instance (it left the session, or ignored SIGKILL's aftermath) keeps the group
-            // busy: it goes first, so neither the process nor the group leaks.
+            // A process that outlived the instance (it left the session, or a sandbox's processes still dying after its
+            // init exited) keeps the group busy: it goes first, and is waited for, so neither it nor the group leaks.
+            List<java.util.concurrent.CompletableFuture<ProcessHandle>> exits = new java.util.ArrayList<>();
             for (Path procs : procsFiles()) {
                 try {
                     for (String pid : Files.readAllLines(procs)) {
                         if (!pid.isBlank()) {
-                            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
+                                p.destroyForcibly();
+                                exits.add(p.onExit());
+                            });
                         }
                     }
                 } catch (IOException | NumberFormatException e) {
                     // the group is gone already, or unreadable: removing it below says so
                 }
             }
+            try {
+                java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .get(LEFTOVER_EXIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // removing the group below says whether it is still busy
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             for (Path group : groups) {
+                removeGroup(group);
+            }
+        }
+
+        /** A group whose last process just exited can still read as busy for a moment: a few tries, then a warning. */
+        private static void removeGroup(Path group) {
+            for (int attempt = 1; ; attempt++) {
                 try {
                     Files.deleteIfExists(group);
+                    return;
                 } catch (IOException e) {
-                    log.atWarn().addKeyValue("group", group).log("Could not remove a control group: {}", e.getMessage());
+                    if (attempt == REMOVE_ATTEMPTS) {
+                        log.atWarn().addKeyValue("group", group).log("Could not remove a control group: {}", e.getMessage());
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(REMOVE_RETRY.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         }
