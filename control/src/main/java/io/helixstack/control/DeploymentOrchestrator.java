@@ -478,12 +478,17 @@ public final class DeploymentOrchestrator implements AutoCloseable {
     }
 
     private void drainAndStop(ServingState.Served old) {
-        boolean drained = delivery.drain(old.endpoints(), config.drainTimeout());
+        drainAndStop(old.instances());
+    }
+
+    /** Waits (up to the drain timeout) for the requests in flight to the instances, then stops them. */
+    void drainAndStop(List<Instance> instances) {
+        boolean drained = delivery.drain(instances.stream().map(Instance::endpoint).toList(), config.drainTimeout());
         if (!drained) {
-            log.atWarn().addKeyValue("deployment", old.deploymentId()).addKeyValue("timeout", config.drainTimeout())
+            log.atWarn().addKeyValue("instances", instances.size()).addKeyValue("timeout", config.drainTimeout())
                     .log("Requests still in flight after the drain timeout; stopping anyway");
         }
-        launcher.stop(old.instances());
+        launcher.stop(instances);
     }
 
     Optional<Artifact> artifactOf(Deployment d) {

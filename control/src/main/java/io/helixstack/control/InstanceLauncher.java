@@ -201,28 +201,33 @@ final class InstanceLauncher {
     }
 
     /**
-     * Serves the deployment from the instances its target still runs (a cluster's pods survive a platform restart), when
-     * there is one for every service of its plan; else empty, and the caller launches it afresh.
+     * What a target still runs of a deployment: {@code served} when there is an instance for every service of its plan;
+     * else empty, the caller launches it afresh, and {@code leftovers} — what is left of the old instances, now claimed
+     * (so nobody else stops them) and still serving through the delivery plane's carried-over table — are the caller's
+     * to drain and stop once the fresh ones serve.
      */
-    Optional<ServingState.Served> adopt(Deployment d, Artifact artifact, RuntimeTargets.Target target) {
+    record Adoption(Optional<ServingState.Served> served, List<Instance> leftovers) {
+        static final Adoption NONE = new Adoption(Optional.empty(), List.of());
+    }
+
+    /** Serves the deployment from the instances its target still runs (a cluster's pods survive a platform restart). */
+    Adoption adopt(Deployment d, Artifact artifact, RuntimeTargets.Target target) {
         if (artifact.metadata().kind() == ArtifactKind.STATIC) {
-            return Optional.empty();
+            return Adoption.NONE;
         }
         List<Instance> kept = target.driver().adopt(d.id());
         if (kept.isEmpty()) {
-            return Optional.empty();
+            return Adoption.NONE;
         }
+        kept.forEach(inst -> driverOf.put(inst.id(), target.driver()));
         if (!(plan(d, artifact) instanceof ProcessPlan.Resolved.Ok ok)
                 || !ok.plan().services().stream().allMatch(s -> kept.stream().anyMatch(i -> i.service().equals(s.name())))) {
-            // Launched afresh: what is left of the old instances (now claimed, so nobody else stops them) goes.
-            kept.forEach(i -> target.driver().cleanup(i, config.stopGrace()));
-            return Optional.empty();
+            return new Adoption(Optional.empty(), List.copyOf(kept));
         }
-        kept.forEach(inst -> {
-            driverOf.put(inst.id(), target.driver());
-            store.instances().started(inst.id(), d.id(), inst.service(), inst.endpoint().host(), inst.endpoint().port());
-        });
-        return Optional.of(new ServingState.Served(d.id(), d.app(), target.region(), kept, routes(d, ok.plan(), target, kept)));
+        kept.forEach(inst -> store.instances().started(inst.id(), d.id(), inst.service(), inst.endpoint().host(),
+                inst.endpoint().port()));
+        return new Adoption(Optional.of(new ServingState.Served(d.id(), d.app(), target.region(), kept,
+                routes(d, ok.plan(), target, kept))), List.of());
     }
 
     /**

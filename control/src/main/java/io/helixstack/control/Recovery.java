@@ -78,6 +78,15 @@ final class Recovery {
         }
         List<Deployment> live = store.deployments().listInStates(Set.of(DeploymentState.LIVE));
         routes.carryOver(!live.isEmpty());
+        if (live.isEmpty()) {
+            // Nothing to restore: the delivery plane gets this control plane's table now, not a table kept from before.
+            routes.lock();
+            try {
+                routes.publish();
+            } finally {
+                routes.unlock();
+            }
+        }
         java.util.concurrent.atomic.AtomicInteger restoring = new java.util.concurrent.atomic.AtomicInteger(live.size());
         for (Deployment d : live) {
             workers.submit(() -> {
@@ -199,6 +208,22 @@ final class Recovery {
         Application app = store.applications().byId(d.applicationId()).orElseThrow();
         Map<String, UUID> rolledBack = store.deployments().rolledBackRegions(app.id(), d.environment());
         List<ServingState.Served> restored = new java.util.ArrayList<>();
+        List<Instance> leftovers = new java.util.ArrayList<>();
+        boolean replaced = restoreLive(d, app, rolledBack, restored, leftovers);
+        // What was left of an incomplete set of instances served through the carried-over table until now: it goes once
+        // something else serves; if nothing could be started it keeps answering what it can.
+        if (!leftovers.isEmpty()) {
+            if (replaced) {
+                workers.submit(() -> orchestrator.drainAndStop(leftovers));
+            } else {
+                launcher.note(d, "Left the remaining instances of " + d.label() + " running: none could be started again");
+            }
+        }
+    }
+
+    /** True when the deployment, or one promoted since the start, now serves. */
+    private boolean restoreLive(Deployment d, Application app, Map<String, UUID> rolledBack, List<ServingState.Served> restored,
+                                List<Instance> leftovers) {
         for (RuntimeTargets.Target region : targets.of(app.id())) {
             Deployment which = Optional.ofNullable(rolledBack.get(region.region())).flatMap(store.deployments()::find).orElse(d);
             Optional<Artifact> artifact = orchestrator.artifactOf(which);
@@ -207,7 +232,9 @@ final class Recovery {
                         + " its artifact " + which.artifactDigest() + " is no longer stored");
                 continue;
             }
-            Optional<ServingState.Served> adopted = launcher.adopt(which, artifact.get(), region);
+            InstanceLauncher.Adoption adoption = launcher.adopt(which, artifact.get(), region);
+            leftovers.addAll(adoption.leftovers());
+            Optional<ServingState.Served> adopted = adoption.served();
             InstanceLauncher.Launch launch = adopted.<InstanceLauncher.Launch>map(InstanceLauncher.Launch.Started::new)
                     .orElseGet(() -> launcher.launch(which, artifact.get(), orchestrator.envOf(app, which), false, region));
             switch (launch) {
@@ -220,13 +247,15 @@ final class Recovery {
             }
         }
         if (restored.isEmpty()) {
-            return;
+            return false;
         }
         boolean overtaken;
         routes.lock();
         try {
-            // A deployment promoted since the start is newer than what the database said live at recovery.
-            overtaken = serving.live(d.app(), d.environment()).isPresent();
+            // A deployment promoted since the start is newer than what the database said live at recovery; a preview removed
+            // meanwhile is live no more.
+            overtaken = serving.live(d.app(), d.environment()).isPresent() || store.deployments().find(d.id())
+                    .map(now -> now.state() != DeploymentState.LIVE).orElse(true);
             if (!overtaken) {
                 restored.forEach(serving::put);
                 serving.makeLive(d.app(), d.environment(), d.id());
@@ -243,9 +272,10 @@ final class Recovery {
         }
         if (overtaken) {
             restored.forEach(r -> launcher.stop(r.instances()));
-            return;
+            return true;
         }
         launcher.note(d, "Serving " + d.label() + " again after a HelixStack restart"
                 + (rolledBack.isEmpty() ? "" : " (regions rolled back: " + String.join(", ", new java.util.TreeSet<>(rolledBack.keySet())) + ")"));
+        return true;
     }
 }

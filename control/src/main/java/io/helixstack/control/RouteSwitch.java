@@ -50,6 +50,7 @@ final class RouteSwitch {
 
     /** With the lock held: the delivery plane gets the table of what is served (over what is carried over). */
     void publish() {
+        assert lock.isHeldByCurrentThread() : "publish without the switch lock";
         RouteTable table = serving.routeTable(config);
         if (carriedOver != null) {
             Map<String, Route> merged = new HashMap<>(carriedOver.asMap());
@@ -86,6 +87,7 @@ final class RouteSwitch {
 
     /** With the lock held: routes of deployments that stopped serving during recovery are carried no more. */
     void dropCarriedOver(Set<UUID> deploymentIds) {
+        assert lock.isHeldByCurrentThread() : "carried-over routes changed without the switch lock";
         if (carriedOver != null && !deploymentIds.isEmpty()) {
             Map<String, Route> kept = new HashMap<>(carriedOver.asMap());
             kept.values().removeIf(r -> deploymentIds.contains(r.deploymentId()));

@@ -178,6 +178,41 @@ class ServicesIT extends ControlApiSupport {
         assertThat(fixture.cluster.exists(previewDb)).as("in use by the reopened preview").isTrue();
     }
 
+    @Test
+    void aRestartThatFindsAServiceGoneStartsThemAllAgainThenStopsWhatWasLeft() throws Exception {
+        json("POST", "/applications", "{\"name\":\"halved\"}");
+        String id = deploy("halved", """
+                name: halved
+                version: 1
+                services:
+                  web:
+                    command: fake-serve halved-web
+                    http_port: 3000
+                  worker:
+                    command: fake-worker
+                """);
+        awaitState(id, "live");
+        List<Instance> before = instancesOf(id);
+        Instance oldWeb = service(before, "web");
+        // While the control plane was down, the worker's instance went (a pod evicted, say); the web one still serves.
+        runtime.cleanup(service(before, "worker"), Duration.ZERO);
+
+        try (DeploymentOrchestrator restarted = new DeploymentOrchestrator(store, fixture.builds, runtime, delivery, logs,
+                fixture.config, java.time.Clock.systemUTC())) {
+            restarted.recover();
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(restarted.instancesOf(UUID.fromString(id))).extracting(Instance::service)
+                        .containsExactlyInAnyOrder("web", "worker");
+                assertThat(runtime.status(oldWeb)).as("what was left, stopped once the fresh set serves")
+                        .isEqualTo(io.helixstack.plugin.api.InstanceStatus.STOPPED);
+            });
+            assertThat(restarted.instancesOf(UUID.fromString(id))).doesNotContain(oldWeb);
+            Route.Upstreams web = (Route.Upstreams) delivery.routes().find("halved.localhost").orElseThrow();
+            assertThat(web.endpoints()).containsExactly(service(restarted.instancesOf(UUID.fromString(id)), "web").endpoint());
+        }
+    }
+
     private String deploy(String app, String manifest) throws Exception {
         HttpResponse<String> r = send("POST", "/applications/" + app + "/deployments",
                 tarGz(Map.of("cmd.txt", "fake-serve from-buildpack", "helix.yaml", manifest)), "application/gzip", token);

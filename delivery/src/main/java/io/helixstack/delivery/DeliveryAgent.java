@@ -35,6 +35,10 @@ public final class DeliveryAgent implements AutoCloseable {
     private final AgentServer server;
     private final Path kept;
     private final Map<String, Function<JsonNode, Object>> queries;
+    private final java.util.concurrent.atomic.AtomicInteger hellos = new java.util.concurrent.atomic.AtomicInteger();
+    // Guarded by this: the client and number of the last table published.
+    private UUID lastSource;
+    private long lastGeneration;
 
     /**
      * Publishes the table kept in {@code kept} by an earlier delivery process, if any, and keeps every table it is sent there.
@@ -100,12 +104,26 @@ public final class DeliveryAgent implements AutoCloseable {
         return server.port();
     }
 
+    /** How often a control plane asked who this is (its watch does every half second). */
+    int hellos() {
+        return hellos.get();
+    }
+
     private Object call(String op, JsonNode args) throws IOException {
         return switch (op) {
-            case DeliveryWire.HELLO -> new DeliveryWire.Hello("builtin-proxy", bootId, proxyPort.getAsInt());
+            case DeliveryWire.HELLO -> {
+                hellos.incrementAndGet();
+                yield new DeliveryWire.Hello("builtin-proxy", bootId, proxyPort.getAsInt());
+            }
             case "publish" -> {
-                RouteTable table = server.read(args, DeliveryWire.Table.class).table();
+                DeliveryWire.Publish publish = server.read(args, DeliveryWire.Publish.class);
+                RouteTable table = publish.table();
                 synchronized (this) {
+                    if (publish.source() != null && publish.source().equals(lastSource) && publish.generation() < lastGeneration) {
+                        yield Boolean.TRUE; // older than what this client already published here
+                    }
+                    lastSource = publish.source();
+                    lastGeneration = publish.generation();
                     // In order: the file ends with the table the proxy serves.
                     delivery.publishRoutes(table);
                     keep(table);

@@ -49,6 +49,16 @@ final class DeliveryWire {
         }
     }
 
+    /**
+     * A table from one control plane's client ({@code source}), numbered in the order it published them: a publish that
+     * arrives after a newer one from the same client (it timed out on the way and was sent again) is dropped.
+     */
+    record Publish(Map<String, Route> routes, UUID source, long generation) {
+        RouteTable table() {
+            return routes == null ? RouteTable.empty() : RouteTable.of(routes);
+        }
+    }
+
     record Drain(List<Endpoint> endpoints, long timeoutMillis) {
     }
 

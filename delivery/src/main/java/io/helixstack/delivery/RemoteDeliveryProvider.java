@@ -34,6 +34,9 @@ public final class RemoteDeliveryProvider implements DeliveryProvider, AutoClose
     // Guarded by this: sends are serialised, so an older table never overwrites a newer one at the agent. Null until the
     // control plane publishes its first table: until then the delivery process keeps what it serves (its kept table).
     private RouteTable published;
+    private long generation;
+    /** This client, to the agent: its tables are numbered, so one arriving late never replaces a newer one. */
+    private final UUID source = UUID.randomUUID();
     private volatile boolean behind;
 
     /**
@@ -90,6 +93,7 @@ public final class RemoteDeliveryProvider implements DeliveryProvider, AutoClose
     @Override
     public synchronized void publishRoutes(RouteTable table) {
         published = Objects.requireNonNull(table, "table");
+        generation++;
         if (!behind) {
             send();
         }
@@ -149,7 +153,7 @@ public final class RemoteDeliveryProvider implements DeliveryProvider, AutoClose
             return; // nothing of this control plane's yet: a restarted delivery process keeps serving its kept table
         }
         try {
-            agent.call("publish", DeliveryWire.Table.of(published), Boolean.class, CALL_TIMEOUT);
+            agent.call("publish", new DeliveryWire.Publish(published.asMap(), source, generation), Boolean.class, CALL_TIMEOUT);
             if (behind) {
                 log.atInfo().addKeyValue("delivery", agent.address()).addKeyValue("hosts", published.asMap().size())
                         .log("Routes published to the delivery plane again");

@@ -130,13 +130,42 @@ class RemoteDeliveryProviderTest {
         proxy.close();
         BuiltinProxy again = ProxyTestSupport.startProxy();
         toClose.add(again);
-        stopLater(new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), again, again::port, TOKEN, kept).start());
+        DeliveryAgent againAgent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", agentPort), again, again::port, TOKEN, kept)
+                .start();
+        stopLater(againAgent);
 
-        // The watch sees the new process many times over and sends it nothing: no empty table over the kept one.
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> again.routes().equals(table));
+        // The watch sees the new process (it asked who it is, and ran its restart callback on the next rounds) and sends
+        // it nothing: no empty table over the kept one.
+        await().atMost(Duration.ofSeconds(10)).until(() -> againAgent.hellos() >= 3);
+        assertThat(again.routes()).isEqualTo(table);
         RouteTable next = table.with("new.localhost", ProxyTestSupport.upstreams("new", ProxyTestSupport.endpointOf(app)));
         restarted.publishRoutes(next);
         assertThat(again.routes()).isEqualTo(next);
+    }
+
+    @Test
+    void aTableArrivingAfterANewerOneFromTheSameControlPlaneIsDropped() {
+        BuiltinProxy proxy = ProxyTestSupport.startProxy();
+        toClose.add(proxy);
+        DeliveryAgent agent = new DeliveryAgent(new InetSocketAddress("127.0.0.1", 0), proxy, proxy::port, TOKEN, kept).start();
+        stopLater(agent);
+        io.helixstack.agent.AgentClient wire = new io.helixstack.agent.AgentClient(URI.create("http://127.0.0.1:" + agent.port()),
+                DeliveryWire.PREFIX, "delivery", TOKEN, DeliveryWire.JSON);
+        toClose.add(wire);
+        java.util.UUID control = java.util.UUID.randomUUID();
+        RouteTable older = RouteTable.of(java.util.Map.of("a.localhost", ProxyTestSupport.upstreams("a",
+                new io.helixstack.plugin.api.Endpoint("127.0.0.1", 10001))));
+        RouteTable newer = older.with("b.localhost", ProxyTestSupport.upstreams("b", new io.helixstack.plugin.api.Endpoint("127.0.0.1", 10002)));
+
+        wire.call("publish", new DeliveryWire.Publish(newer.asMap(), control, 2), Boolean.class, Duration.ofSeconds(5));
+        // The first table, held up on its way (its client timed out and went on): it lands after the second.
+        wire.call("publish", new DeliveryWire.Publish(older.asMap(), control, 1), Boolean.class, Duration.ofSeconds(5));
+        assertThat(proxy.routes()).isEqualTo(newer);
+
+        // Another control plane (started again) numbers its own tables: its first one is taken.
+        wire.call("publish", new DeliveryWire.Publish(older.asMap(), java.util.UUID.randomUUID(), 1), Boolean.class,
+                Duration.ofSeconds(5));
+        assertThat(proxy.routes()).isEqualTo(older);
     }
 
     @Test

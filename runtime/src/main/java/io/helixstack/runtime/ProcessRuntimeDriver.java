@@ -170,10 +170,11 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         prepare(spec.artifact());
         String id = newId(spec);
         Path artifactDir = spec.artifact().dir().toAbsolutePath().normalize();
-        Path instanceDir = createInstanceDir(id);
         int port = ports.allocate();
         Instance instance = new Instance(id, spec.deploymentId(), spec.app(), spec.service(), new Endpoint(HOST, port));
+        Path instanceDir = workRoot.resolve("instances").resolve(id);
         try {
+            createInstanceDir(id);
             return deploy(spec, instance, artifactDir, instanceDir);
         } catch (RuntimeException e) {
             // Nothing half-created: no port, directory or control group outlives a launch that could not be set up.
@@ -200,6 +201,7 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
             output.system(sandbox.unavailableReason());
         }
         Optional<Cgroups.Placement> placement = limit(id, spec.resources(), output);
+        placement.ifPresent(p -> placements.put(id, p));
         // Procfile commands are shell syntax; exec makes the app replace the shell, so signals reach it directly.
         List<String> command = List.of("/bin/sh", "-c", "exec " + spec.command());
         List<String> line = sandbox.wrapDetached(command, artifactDir, instanceDir);
@@ -207,7 +209,6 @@ public final class ProcessRuntimeDriver implements RuntimeDriver {
         SupervisedInstance.Launch launch = new SupervisedInstance.Launch(ownSession(limited), environment(spec, instance, instanceDir),
                 artifactDir, sandbox.active(), placement.map(p -> new SupervisedInstance.Limits(p,
                         spec.resources().memoryMb().orElse(0))).orElse(null));
-        placement.ifPresent(p -> placements.put(id, p));
         files.saveLaunch(SupervisionDir.Saved.of(instance, launch, spec.health()), sealer);
         SupervisedInstance supervised = new SupervisedInstance(instance, launch, spec.health(), output, files, clock, scheduler,
                 probe);

@@ -36,9 +36,25 @@ final class ProcessTree {
         List<ProcessHandle> found = ProcessHandle.allProcesses().filter(p -> environContains(p.pid(), marker))
                 // The roots only: their descendants go with them.
                 .filter(p -> p.parent().map(parent -> !environContains(parent.pid(), marker)).orElse(true)).toList();
-        found.forEach(ProcessTree::kill);
+        List<java.util.concurrent.CompletableFuture<ProcessHandle>> exits = new java.util.ArrayList<>();
+        for (ProcessHandle root : found) {
+            root.descendants().forEach(p -> exits.add(p.onExit()));
+            exits.add(root.onExit());
+            kill(root);
+        }
+        // Gone before the caller goes on: a stray still dying would hold the port a new run is about to take.
+        try {
+            java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(STRAY_EXIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // what still runs then is beyond SIGKILL's reach for now
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return found.size();
     }
+
+    private static final java.time.Duration STRAY_EXIT = java.time.Duration.ofSeconds(5);
 
     private static boolean environContains(long pid, byte[] marker) {
         byte[] environ;
