@@ -177,7 +177,7 @@ class PlanesE2EIT {
     @Order(3)
     void aKilledControlPlaneLeavesProductionAnsweringAndServesTheSameInstancesAgainOnRestart() throws Exception {
         String before = instanceIds("beta");
-        Production production = Production.poll(this, "beta");
+        Production production = Production.poll(this::get, "beta");
         try {
             control.destroyForcibly().waitFor();
             await("requests while no control plane runs").atMost(Duration.ofSeconds(30)).until(() -> production.answered() > 20);
@@ -245,7 +245,7 @@ class PlanesE2EIT {
     void killedRuntimeProcessesLeaveTheAppsAnsweringAndTheRestartedOnesTakeTheirInstancesOver() throws Exception {
         String before = instanceIds("beta");
         assertThat(before.split(",")).as("one instance per region").hasSize(2);
-        Production production = Production.poll(this, "alpha", "beta");
+        Production production = Production.poll(this::get, "alpha", "beta");
         try {
             // No runtime process left: the instances they started answer on.
             for (Process runtime : runtimes.values()) {
@@ -314,7 +314,7 @@ class PlanesE2EIT {
             killedAt.put(id, victim + " at " + point);
             System.out.println("PlanesE2EIT round " + round + ": killing " + victim + " with " + version + " " + state(id));
             // While the delivery plane lives, production (beta, in both regions) answers every request.
-            Production production = victim.equals("delivery") ? null : Production.poll(this, "beta");
+            Production production = victim.equals("delivery") ? null : Production.poll(this::get, "beta");
             try {
                 switch (victim) {
                     case "build" -> {
@@ -473,47 +473,5 @@ class PlanesE2EIT {
     private HttpResponse<String> get(String app) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
                 .header("host", app + ".localhost:" + httpPort).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Requests to an app's production URL, one after another on a thread of their own, until stopped. */
-    private static final class Production {
-        private final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
-        private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-        private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private Thread poller;
-
-        static Production poll(PlanesE2EIT test, String... apps) {
-            Production p = new Production();
-            p.poller = Thread.ofPlatform().start(() -> {
-                while (p.polling.get()) {
-                    for (String app : apps) {
-                        try {
-                            HttpResponse<String> r = test.get(app);
-                            if (r.statusCode() == 200) {
-                                p.answered.incrementAndGet();
-                            } else {
-                                p.failures.add(app + ": " + r.statusCode() + " " + r.body());
-                            }
-                        } catch (IOException | InterruptedException e) {
-                            p.failures.add(app + ": " + e);
-                        }
-                    }
-                }
-            });
-            return p;
-        }
-
-        int answered() {
-            return answered.get();
-        }
-
-        List<String> failures() {
-            return failures;
-        }
-
-        void stop() throws InterruptedException {
-            polling.set(false);
-            poller.join();
-        }
     }
 }

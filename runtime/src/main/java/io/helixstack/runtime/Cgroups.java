@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Cgroups {
     static final long CPU_PERIOD_MICROS = 100_000;
-    /** How long removing a group waits for processes still in it to exit after SIGKILL. */
-    private static final java.time.Duration LEFTOVER_EXIT = java.time.Duration.ofSeconds(5);
     private static final int REMOVE_ATTEMPTS = 20;
     private static final java.time.Duration REMOVE_RETRY = java.time.Duration.ofMillis(50);
     private static final String PARENT = "helix";
@@ -130,29 +128,19 @@ final class Cgroups {
         void remove() {
             // A process that outlived the instance (it left the session, or a sandbox's processes still dying after its
             // init exited) keeps the group busy: it goes first, and is waited for, so neither it nor the group leaks.
-            List<java.util.concurrent.CompletableFuture<ProcessHandle>> exits = new java.util.ArrayList<>();
+            List<ProcessHandle> leftovers = new ArrayList<>();
             for (Path procs : procsFiles()) {
                 try {
                     for (String pid : Files.readAllLines(procs)) {
                         if (!pid.isBlank()) {
-                            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
-                                p.destroyForcibly();
-                                exits.add(p.onExit());
-                            });
+                            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(leftovers::add);
                         }
                     }
                 } catch (IOException | NumberFormatException e) {
                     // the group is gone already, or unreadable: removing it below says so
                 }
             }
-            try {
-                java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
-                        .get(LEFTOVER_EXIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // removing the group below says whether it is still busy
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ProcessTree.killAndAwait(leftovers, ProcessTree.KILL_EXIT);
             for (Path group : groups) {
                 removeGroup(group);
             }

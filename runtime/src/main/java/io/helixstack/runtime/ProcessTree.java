@@ -36,25 +36,38 @@ final class ProcessTree {
         List<ProcessHandle> found = ProcessHandle.allProcesses().filter(p -> environContains(p.pid(), marker))
                 // The roots only: their descendants go with them.
                 .filter(p -> p.parent().map(parent -> !environContains(parent.pid(), marker)).orElse(true)).toList();
-        List<java.util.concurrent.CompletableFuture<ProcessHandle>> exits = new java.util.ArrayList<>();
+        List<ProcessHandle> all = new java.util.ArrayList<>();
         for (ProcessHandle root : found) {
-            root.descendants().forEach(p -> exits.add(p.onExit()));
-            exits.add(root.onExit());
-            kill(root);
+            root.descendants().forEach(all::add);
+            all.add(root);
         }
         // Gone before the caller goes on: a stray still dying would hold the port a new run is about to take.
-        try {
-            java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .get(STRAY_EXIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // what still runs then is beyond SIGKILL's reach for now
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        killAndAwait(all, KILL_EXIT);
         return found.size();
     }
 
-    private static final java.time.Duration STRAY_EXIT = java.time.Duration.ofSeconds(5);
+    /** How long {@link #killAndAwait} waits for processes to exit after SIGKILL. */
+    static final java.time.Duration KILL_EXIT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * SIGKILL to each process, then waits up to {@code atMost} for all of them to have exited; what still runs then is
+     * beyond SIGKILL's reach for now (the caller's next step says so).
+     */
+    static void killAndAwait(java.util.Collection<ProcessHandle> processes, java.time.Duration atMost) {
+        List<java.util.concurrent.CompletableFuture<ProcessHandle>> exits = new java.util.ArrayList<>();
+        for (ProcessHandle p : processes) {
+            exits.add(p.onExit());
+            p.destroyForcibly();
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // still running: see above
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     private static boolean environContains(long pid, byte[] marker) {
         byte[] environ;
